@@ -1,0 +1,258 @@
+using System.Globalization;
+using System.Text;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Server;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>CLIENT: identity (ID, SETNAME, GETNAME, SETINFO), listing (LIST, INFO) and KILL.</summary>
+public static class ClientCommands
+{
+    public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
+
+    public static void Register(CommandTable t)
+    {
+        const CommandFlags Conn = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
+        t.Add(new CommandDefinition("client", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for client connection commands.", "2.4.0", "connection", "Depends on subcommand.")).WithSubcommands(
+            new("id", 2, Conn, c => c.Reply.WriteInteger(c.Client.Id), "@slow @connection", new("Returns the unique client ID of the connection.", "5.0.0", "connection", "O(1)")),
+            new("setname", 3, Conn, SetName, "@slow @connection", new("Sets the connection name.", "2.6.9", "connection", "O(1)", "connection-name:string")),
+            new("getname", 2, Conn, GetName, "@slow @connection", new("Returns the name of the connection.", "2.6.9", "connection", "O(1)")),
+            new("setinfo", 4, Conn, SetInfo, "@slow @connection", new("Sets information specific to the client or connection.", "7.2.0", "connection", "O(1)", "LIB-NAME libname:string|LIB-VER libver:string")),
+            new("list", -2, Conn | CommandFlags.Admin, List, "@admin @slow @dangerous @connection", new("Lists open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
+                "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id:integer...]")),
+            new("info", 2, Conn, c => c.Reply.WriteVerbatim(Describe(c.Client, c) + "\n"), "@slow @connection", new("Returns information about the connection.", "6.2.0", "connection", "O(1)")),
+            new("kill", -3, Conn | CommandFlags.Admin, Kill, "@admin @slow @dangerous @connection", new("Terminates open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
+                "ip:port:string|[ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username:string] [ADDR ip:port:string] [LADDR ip:port:string] [SKIPME YES|NO] [MAXAGE maxage:integer]")),
+            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow @connection", new("Returns helpful text about the different subcommands.", "5.0.0", "connection", "O(1)"))));
+    }
+
+    /// <summary>Redis refuses names with characters outside '!'..'~' (so no spaces or newlines).</summary>
+    public static bool IsValidName(string name) => name.All(ch => ch is >= '!' and <= '~');
+
+    private static void SetName(CommandContext c)
+    {
+        string name = c.ArgString(2);
+        if (!IsValidName(name))
+        {
+            c.Reply.WriteError(InvalidNameError);
+            return;
+        }
+        c.Client.Name = name.Length == 0 ? null : name;
+        c.Reply.WriteOk();
+    }
+
+    private static void GetName(CommandContext c)
+    {
+        if (c.Client.Name is null)
+        {
+            c.Reply.WriteNull();
+        }
+        else
+        {
+            c.Reply.WriteBulk(c.Client.Name);
+        }
+    }
+
+    private static void SetInfo(CommandContext c)
+    {
+        string value = c.ArgString(3);
+        if (!IsValidName(value))
+        {
+            c.Reply.WriteError($"ERR {c.ArgString(2)} cannot contain spaces, newlines or special characters.");
+            return;
+        }
+        if (c.ArgIs(2, "LIB-NAME"u8))
+        {
+            c.Client.LibName = value;
+        }
+        else if (c.ArgIs(2, "LIB-VER"u8))
+        {
+            c.Client.LibVersion = value;
+        }
+        else
+        {
+            c.Reply.WriteError($"ERR Unrecognized option '{c.ArgString(2)}'");
+            return;
+        }
+        c.Reply.WriteOk();
+    }
+
+    /// <summary>One CLIENT LIST line, with Redis 7.2's fields in Redis's order.</summary>
+    public static string Describe(ClientSession client, CommandContext c)
+    {
+        long now = Environment.TickCount64;
+        bool isSelf = client == c.Client;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"id={client.Id} addr={client.RemoteAddress} laddr={client.LocalAddress} fd={client.Fd} name={client.Name} " +
+            $"age={(now - client.ConnectedAt) / 1000} idle={(isSelf ? 0 : (now - client.LastInteraction) / 1000)} flags={client.Flags} db={client.DbIndex} " +
+            $"sub={client.ChannelCount} psub={client.PatternCount} ssub={client.ShardChannelCount} multi={(client.InMulti ? client.Queued!.Count : -1)} " +
+            $"qbuf={client.QueryBufferLength} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={client.PendingOutputBytes} tot-mem=0 " +
+            $"events=r cmd={(isSelf ? c.Command.FullName : client.LastCommand)} user=default redir=-1 resp={client.Protocol} lib-name={client.LibName} lib-ver={client.LibVersion}");
+    }
+
+    private static void List(CommandContext c)
+    {
+        IEnumerable<ClientSession> clients = c.Server.Clients.All;
+        for (int i = 2; i < c.Args.Count; i++)
+        {
+            if (c.ArgIs(i, "TYPE"u8) && i + 1 < c.Args.Count)
+            {
+                string type = c.ArgString(++i).ToLowerInvariant();
+                if (type is not ("normal" or "pubsub" or "master" or "replica" or "slave"))
+                {
+                    c.Reply.WriteError($"ERR Unknown client type '{c.ArgString(i)}'");
+                    return;
+                }
+                clients = clients.Where(cl => TypeOf(cl) == type);
+            }
+            else if (c.ArgIs(i, "ID"u8) && i + 1 < c.Args.Count)
+            {
+                var ids = new HashSet<long>();
+                for (i++; i < c.Args.Count; i++)
+                {
+                    if (!RespNumber.TryParseInt64(c.Args[i], out long id) || id <= 0)
+                    {
+                        c.Reply.WriteError("ERR Invalid client ID");
+                        return;
+                    }
+                    ids.Add(id);
+                }
+                clients = clients.Where(cl => ids.Contains(cl.Id));
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        var text = new StringBuilder();
+        foreach (ClientSession client in clients)
+        {
+            text.Append(Describe(client, c)).Append('\n');
+        }
+        c.Reply.WriteVerbatim(text.ToString());
+    }
+
+    private static string TypeOf(ClientSession client) => client.SubscriptionCount > 0 ? "pubsub" : "normal";
+
+    private static void Kill(CommandContext c)
+    {
+        if (c.Args.Count == 3)
+        {
+            // Old form: CLIENT KILL addr:port, replies +OK or an error.
+            string address = c.ArgString(2);
+            ClientSession? target = c.Server.Clients.All.FirstOrDefault(cl => cl.RemoteAddress == address);
+            if (target is null)
+            {
+                c.Reply.WriteError("ERR No such client");
+                return;
+            }
+            target.Kill();
+            c.Reply.WriteOk();
+            return;
+        }
+        IEnumerable<ClientSession> targets = c.Server.Clients.All;
+        bool skipMe = true;
+        for (int i = 2; i < c.Args.Count; i += 2)
+        {
+            if (i + 1 >= c.Args.Count)
+            {
+                c.SyntaxError();
+                return;
+            }
+            string value = c.ArgString(i + 1);
+            if (c.ArgIs(i, "ID"u8))
+            {
+                if (!RespNumber.TryParseInt64(c.Args[i + 1], out long id) || id <= 0)
+                {
+                    c.Reply.WriteError("ERR client-id should be greater than 0");
+                    return;
+                }
+                targets = targets.Where(cl => cl.Id == id);
+            }
+            else if (c.ArgIs(i, "TYPE"u8))
+            {
+                string type = value.ToLowerInvariant();
+                if (type is not ("normal" or "pubsub" or "master" or "replica" or "slave"))
+                {
+                    c.Reply.WriteError($"ERR Unknown client type '{value}'");
+                    return;
+                }
+                targets = targets.Where(cl => TypeOf(cl) == type);
+            }
+            else if (c.ArgIs(i, "ADDR"u8))
+            {
+                targets = targets.Where(cl => cl.RemoteAddress == value);
+            }
+            else if (c.ArgIs(i, "LADDR"u8))
+            {
+                targets = targets.Where(cl => cl.LocalAddress == value);
+            }
+            else if (c.ArgIs(i, "USER"u8))
+            {
+                targets = targets.Where(_ => value == "default");
+            }
+            else if (c.ArgIs(i, "SKIPME"u8))
+            {
+                if (c.ArgIs(i + 1, "YES"u8))
+                {
+                    skipMe = true;
+                }
+                else if (c.ArgIs(i + 1, "NO"u8))
+                {
+                    skipMe = false;
+                }
+                else
+                {
+                    c.SyntaxError();
+                    return;
+                }
+            }
+            else if (c.ArgIs(i, "MAXAGE"u8))
+            {
+                if (!c.TryInteger(i + 1, out long maxAge))
+                {
+                    return;
+                }
+                long now = Environment.TickCount64;
+                targets = targets.Where(cl => (now - cl.ConnectedAt) / 1000 >= maxAge);
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        long killed = 0;
+        foreach (ClientSession target in targets.ToList())
+        {
+            if (skipMe && target == c.Client)
+            {
+                continue;
+            }
+            target.Kill();
+            killed++;
+        }
+        c.Reply.WriteInteger(killed);
+    }
+
+    private static void Help(CommandContext c) => HelpText.Write(c, "CLIENT",
+        "GETNAME", "    Return the name of the current connection.",
+        "ID", "    Return the ID of the current connection.",
+        "INFO", "    Return information about the current client connection.",
+        "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]", "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)", "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Kill connections by type.",
+        "    * USER <username>", "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)", "      Skip killing current connection (default: yes).",
+        "    * ID <client-id>", "      Kill connections by client id.",
+        "    * MAXAGE <maxage>", "      Kill connections older than the specified age.",
+        "LIST [options ...]", "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
+        "    * ID <client-id> [<client-id> ...]", "      Return clients of specified IDs only.",
+        "SETINFO <option> <value>", "    Set client meta attr. Options are:",
+        "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
+        "SETNAME <name>", "    Assign the name <name> to the current connection.");
+}

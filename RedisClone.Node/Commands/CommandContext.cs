@@ -1,0 +1,102 @@
+using System.Text;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Server;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>What a handler sees: the arguments, the reply writer, its client and the node. One per connection, reused.</summary>
+public sealed class CommandContext
+{
+    public CommandContext(NodeServer server, ClientSession client, RespWriter reply, CommandArguments args)
+    {
+        Server = server;
+        Client = client;
+        Reply = reply;
+        Args = args;
+    }
+
+    public NodeServer Server { get; }
+    public ClientSession Client { get; }
+    public RespWriter Reply { get; }
+    public CommandArguments Args { get; }
+    public Keyspace Keyspace => Server.Keyspace;
+    public Database Db => Server.Keyspace[Client.DbIndex];
+    public long Now => Server.Keyspace.NowMs;
+
+    /// <summary>The command being run (the subcommand's definition for a container command).</summary>
+    public CommandDefinition Command { get; set; } = null!;
+
+    public void WrongArity() => Reply.WriteError(RespLiterals.WrongArity(Command.FullName));
+
+    public void SyntaxError() => Reply.WriteError(RespLiterals.SyntaxError);
+
+    /// <summary>Parses argument <paramref name="index"/> as Redis's integer; writes the error and returns false otherwise.</summary>
+    public bool TryInteger(int index, out long value)
+    {
+        if (RespNumber.TryParseInt64(Args[index], out value))
+        {
+            return true;
+        }
+        Reply.WriteError(RespLiterals.NotInteger);
+        return false;
+    }
+
+    public string ArgString(int index) => System.Text.Encoding.UTF8.GetString(Args[index]);
+
+    public bool ArgIs(int index, ReadOnlySpan<byte> upperCaseToken) => Ascii.EqualsIgnoreCase(Args[index], upperCaseToken);
+}
+
+/// <summary>Value access shared by the command families.</summary>
+public static class ValueAccess
+{
+    /// <summary>The string at <paramref name="key"/> (null when absent); false, with WRONGTYPE written, for another type.</summary>
+    public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out byte[]? value)
+    {
+        object? stored = context.Db.Get(key);
+        if (stored is null)
+        {
+            context.Keyspace.Stats.KeyspaceMisses++;
+            value = null;
+            return true;
+        }
+        context.Keyspace.Stats.KeyspaceHits++;
+        value = stored as byte[];
+        if (value is null)
+        {
+            context.Reply.WriteError(RespLiterals.WrongType);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Redis's getExpireMillisecondsOrReply: a positive count in <paramref name="unitMs"/> (1000 for seconds), relative
+    /// to now unless <paramref name="absolute"/>, turned into a unix-ms due time; errors are written as Redis words them.
+    /// </summary>
+    public static bool TryExpireAt(this CommandContext context, int index, long unitMs, bool absolute, out long expireAt)
+    {
+        expireAt = 0;
+        if (!context.TryInteger(index, out long amount))
+        {
+            return false;
+        }
+        if (amount <= 0 || amount > long.MaxValue / unitMs)
+        {
+            context.Reply.WriteError(RespLiterals.InvalidExpire(context.Command.FullName));
+            return false;
+        }
+        long ms = amount * unitMs;
+        if (!absolute)
+        {
+            if (ms > long.MaxValue - context.Now)
+            {
+                context.Reply.WriteError(RespLiterals.InvalidExpire(context.Command.FullName));
+                return false;
+            }
+            ms += context.Now;
+        }
+        expireAt = ms;
+        return true;
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using RedisClone.Node.Hosting;
+using RedisClone.Node.Util;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>CONFIG GET/SET/RESETSTAT over the node's settings (<see cref="SettingCatalog"/>).</summary>
+public static class ConfigCommands
+{
+    public static void Register(CommandTable t)
+    {
+        const CommandFlags Admin = CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
+        t.Add(new CommandDefinition("config", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for server configuration commands.", "2.0.0", "server", "Depends on subcommand.")).WithSubcommands(
+            new("get", -3, Admin, Get, "@admin @slow @dangerous", new("Returns the effective values of configuration parameters.", "2.0.0", "server", "O(N) when N is the number of configuration parameters provided", "parameter:string...")),
+            new("set", -4, Admin, Set, "@admin @slow @dangerous", new("Sets configuration parameters in-flight.", "2.0.0", "server", "O(N) when N is the number of configuration parameters provided", "data:block...(parameter:string value:string)")),
+            new("resetstat", 2, Admin, ResetStat, "@admin @slow @dangerous", new("Resets the server's statistics.", "2.0.0", "server", "O(1)")),
+            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "5.0.0", "server", "O(1)"))));
+    }
+
+    private static void Get(CommandContext c)
+    {
+        var matches = new List<SettingDescriptor>();
+        for (int i = 2; i < c.Args.Count; i++)
+        {
+            ReadOnlySpan<byte> pattern = c.Args[i];
+            foreach (SettingDescriptor setting in SettingCatalog.All)
+            {
+                if (!matches.Contains(setting) && GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(setting.Name), ignoreCase: true))
+                {
+                    matches.Add(setting);
+                }
+            }
+        }
+        c.Reply.WriteMapHeader(matches.Count);
+        foreach (SettingDescriptor setting in matches)
+        {
+            c.Reply.WriteBulk(setting.Name);
+            c.Reply.WriteBulk(setting.Get(c.Server.Settings));
+        }
+    }
+
+    private static void Set(CommandContext c)
+    {
+        if (c.Args.Count % 2 != 0)
+        {
+            c.WrongArity();
+            return;
+        }
+        var changes = new List<(SettingDescriptor Setting, string Value)>();
+        for (int i = 2; i < c.Args.Count; i += 2)
+        {
+            string name = c.ArgString(i);
+            SettingDescriptor? setting = SettingCatalog.Find(name);
+            if (setting is null)
+            {
+                c.Reply.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");
+                return;
+            }
+            if (changes.Any(ch => ch.Setting == setting))
+            {
+                c.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - duplicate parameter");
+                return;
+            }
+            if (!setting.Mutable)
+            {
+                c.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{name}') - can't set immutable config");
+                return;
+            }
+            changes.Add((setting, c.ArgString(i + 1)));
+        }
+        // All or nothing, as in Redis 7: validate every value on a scratch copy before applying any.
+        var trial = new NodeSettings();
+        foreach ((SettingDescriptor setting, string value) in changes)
+        {
+            string? expected = setting.Set(trial, value);
+            if (expected is not null)
+            {
+                c.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{setting.Name}') - argument must be {expected}");
+                return;
+            }
+        }
+        foreach ((SettingDescriptor setting, string value) in changes)
+        {
+            setting.Set(c.Server.Settings, value);
+        }
+        c.Server.SettingsChanged();
+        c.Reply.WriteOk();
+    }
+
+    private static void ResetStat(CommandContext c)
+    {
+        c.Server.Stats.Reset();
+        c.Keyspace.Stats.Reset();
+        foreach (CommandDefinition command in c.Server.Commands.All.SelectMany(cmd => cmd.Subcommands?.Values.Prepend(cmd) ?? [cmd]))
+        {
+            command.Calls = 0;
+            command.FailedCalls = 0;
+            command.Microseconds = 0;
+        }
+        c.Server.StatsReset?.Invoke();
+        c.Reply.WriteOk();
+    }
+
+    private static void Help(CommandContext c) => HelpText.Write(c, "CONFIG",
+        "GET <pattern>", "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>", "    Set the configuration <directive> to <value>.",
+        "RESETSTAT", "    Reset statistics reported by the INFO command.");
+}

@@ -1,0 +1,184 @@
+using System.Security.Cryptography;
+using System.Text;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Server;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>The connection family: PING, ECHO, QUIT, RESET, HELLO and AUTH.</summary>
+public static class ConnectionCommands
+{
+    /// <summary>The Redis version the node speaks for; clients pick features from it.</summary>
+    public const string RedisVersion = "7.2.4";
+
+    private const CommandFlags Always = CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast;
+
+    public static void Register(CommandTable t)
+    {
+        t.Add(new("ping", -1, Always | CommandFlags.AllowedWhenSubscribed, Ping, "@fast @connection", new("Returns the server's liveliness response.", "1.0.0", "connection", "O(1)", "[message:string]")));
+        t.Add(new("echo", 2, Always, Echo, "@fast @connection", new("Returns the given string.", "1.0.0", "connection", "O(1)", "message:string")));
+        t.Add(new("quit", -1, Always | CommandFlags.NoAuth | CommandFlags.AllowBusy | CommandFlags.AllowedWhenSubscribed | CommandFlags.TransactionControl, Quit, "@fast @connection", new("Closes the connection.", "1.0.0", "connection", "O(1)")));
+        t.Add(new("reset", 1, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy | CommandFlags.AllowedWhenSubscribed | CommandFlags.TransactionControl, Reset, "@fast @connection", new("Resets the connection.", "6.2.0", "connection", "O(1)")));
+        t.Add(new("hello", -1, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy, Hello, "@fast @connection", new("Handshakes with the Redis server.", "6.0.0", "connection", "O(1)",
+            "[protover:integer [AUTH username:string password:string] [SETNAME clientname:string]]")));
+        t.Add(new("auth", -2, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy, Auth, "@fast @connection", new("Authenticates the connection.", "1.0.0", "connection", "O(N) where N is the number of passwords defined for the user", "[username:string] password:string")));
+    }
+
+    private static void Ping(CommandContext c)
+    {
+        if (c.Args.Count > 2)
+        {
+            c.WrongArity();
+            return;
+        }
+        if (!c.Reply.IsResp3 && c.Client.SubscriptionCount > 0)
+        {
+            // Subscribed mode under RESP2 answers with a two-element array, as Redis does.
+            c.Reply.WriteArrayHeader(2);
+            c.Reply.WriteBulk("pong"u8);
+            c.Reply.WriteBulk(c.Args.Count == 2 ? c.Args[1] : []);
+            return;
+        }
+        if (c.Args.Count == 2)
+        {
+            c.Reply.WriteBulk(c.Args[1]);
+        }
+        else
+        {
+            c.Reply.WriteRaw(RespLiterals.Pong);
+        }
+    }
+
+    private static void Echo(CommandContext c) => c.Reply.WriteBulk(c.Args[1]);
+
+    private static void Quit(CommandContext c)
+    {
+        c.Reply.WriteOk();
+        c.Client.CloseAfterReply = true;
+    }
+
+    private static void Reset(CommandContext c)
+    {
+        ClientSession client = c.Client;
+        client.EndMulti();
+        client.UnwatchAll();
+        client.DbIndex = 0;
+        client.Name = null;
+        c.Reply.Protocol = 2;
+        c.Reply.Muted = false;
+        client.OnReset?.Invoke(c);
+        client.Authenticated = c.Server.Settings.RequirePass is null;
+        c.Reply.WriteRaw(RespLiterals.Reset);
+    }
+
+    private static void Hello(CommandContext c)
+    {
+        int protocol = c.Reply.Protocol;
+        int next = 1;
+        if (c.Args.Count >= 2)
+        {
+            if (!RespNumber.TryParseInt64(c.Args[1], out long requested))
+            {
+                c.Reply.WriteError("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (requested is < 2 or > 3)
+            {
+                c.Reply.WriteError(RespLiterals.NoProto);
+                return;
+            }
+            protocol = (int)requested;
+            next = 2;
+        }
+        string? user = null, password = null, name = null;
+        for (int i = next; i < c.Args.Count; i++)
+        {
+            if (c.ArgIs(i, "AUTH"u8) && c.Args.Count - i - 1 >= 2)
+            {
+                user = c.ArgString(i + 1);
+                password = c.ArgString(i + 2);
+                i += 2;
+            }
+            else if (c.ArgIs(i, "SETNAME"u8) && c.Args.Count - i - 1 >= 1)
+            {
+                name = c.ArgString(++i);
+                if (!ClientCommands.IsValidName(name))
+                {
+                    c.Reply.WriteError(ClientCommands.InvalidNameError);
+                    return;
+                }
+            }
+            else
+            {
+                c.Reply.WriteError($"ERR Syntax error in HELLO option '{c.ArgString(i)}'");
+                return;
+            }
+        }
+        if (password is not null && !TryAuthenticate(c, user!, password))
+        {
+            return;
+        }
+        if (!c.Client.Authenticated)
+        {
+            c.Reply.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return;
+        }
+        if (name is not null)
+        {
+            c.Client.Name = name.Length == 0 ? null : name;
+        }
+        c.Reply.Protocol = protocol;
+        c.Reply.WriteMapHeader(7);
+        c.Reply.WriteBulk("server"u8);
+        c.Reply.WriteBulk("redis"u8);
+        c.Reply.WriteBulk("version"u8);
+        c.Reply.WriteBulk(RedisVersion);
+        c.Reply.WriteBulk("proto"u8);
+        c.Reply.WriteInteger(protocol);
+        c.Reply.WriteBulk("id"u8);
+        c.Reply.WriteInteger(c.Client.Id);
+        c.Reply.WriteBulk("mode"u8);
+        c.Reply.WriteBulk("standalone"u8);
+        c.Reply.WriteBulk("role"u8);
+        c.Reply.WriteBulk("master"u8);
+        c.Reply.WriteBulk("modules"u8);
+        c.Reply.WriteArrayHeader(0);
+    }
+
+    private static void Auth(CommandContext c)
+    {
+        if (c.Args.Count > 3)
+        {
+            c.SyntaxError();
+            return;
+        }
+        string user = c.Args.Count == 3 ? c.ArgString(1) : "default";
+        string password = c.ArgString(c.Args.Count - 1);
+        if (c.Args.Count == 2 && c.Server.Settings.RequirePass is null)
+        {
+            c.Reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+            return;
+        }
+        if (TryAuthenticate(c, user, password))
+        {
+            c.Reply.WriteOk();
+        }
+    }
+
+    /// <summary>Checks the default user's password (the only user); writes WRONGPASS on failure.</summary>
+    private static bool TryAuthenticate(CommandContext c, string user, string password)
+    {
+        string? required = c.Server.Settings.RequirePass;
+        bool ok = user == "default" && (required is null || FixedTimeEquals(password, required));
+        if (!ok)
+        {
+            c.Reply.WriteError(RespLiterals.WrongPass);
+            return false;
+        }
+        c.Client.Authenticated = true;
+        return true;
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+}

@@ -1,0 +1,174 @@
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>Time to live: EXPIRE and its variants with NX/XX/GT/LT, TTL, EXPIRETIME and PERSIST.</summary>
+public static class ExpiryCommands
+{
+    private const string ExpireSyntax = "[NX|XX|GT|LT]";
+
+    public static void Register(CommandTable t)
+    {
+        const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
+        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
+        t.Add(new("expire", -3, W, c => Expire(c, 1000, absolute: false), "@keyspace @write @fast", new("Sets the expiration time of a key in seconds.", "1.0.0", "generic", "O(1)", "key seconds:integer " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("pexpire", -3, W, c => Expire(c, 1, absolute: false), "@keyspace @write @fast", new("Sets the expiration time of a key in milliseconds.", "2.6.0", "generic", "O(1)", "key milliseconds:integer " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("expireat", -3, W, c => Expire(c, 1000, absolute: true), "@keyspace @write @fast", new("Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "generic", "O(1)", "key unix-time-seconds:unix-time " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("pexpireat", -3, W, c => Expire(c, 1, absolute: true), "@keyspace @write @fast", new("Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "generic", "O(1)", "key unix-time-milliseconds:unix-time " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("ttl", 2, R, c => Ttl(c, milliseconds: false), "@keyspace @read @fast", new("Returns the expiration time in seconds of a key.", "1.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("pttl", 2, R, c => Ttl(c, milliseconds: true), "@keyspace @read @fast", new("Returns the expiration time in milliseconds of a key.", "2.6.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("expiretime", 2, R, c => ExpireTime(c, milliseconds: false), "@keyspace @read @fast", new("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("pexpiretime", 2, R, c => ExpireTime(c, milliseconds: true), "@keyspace @read @fast", new("Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("persist", 2, W, Persist, "@keyspace @write @fast", new("Removes the expiration time of a key.", "2.2.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+    }
+
+    [Flags]
+    private enum Condition
+    {
+        None = 0,
+        Nx = 1,
+        Xx = 2,
+        Gt = 4,
+        Lt = 8,
+    }
+
+    /// <summary>Redis's expireGenericCommand.</summary>
+    private static void Expire(CommandContext c, long unitMs, bool absolute)
+    {
+        Condition condition = Condition.None;
+        for (int i = 3; i < c.Args.Count; i++)
+        {
+            if (c.ArgIs(i, "NX"u8))
+            {
+                condition |= Condition.Nx;
+            }
+            else if (c.ArgIs(i, "XX"u8))
+            {
+                condition |= Condition.Xx;
+            }
+            else if (c.ArgIs(i, "GT"u8))
+            {
+                condition |= Condition.Gt;
+            }
+            else if (c.ArgIs(i, "LT"u8))
+            {
+                condition |= Condition.Lt;
+            }
+            else
+            {
+                c.Reply.WriteError($"ERR Unsupported option {c.ArgString(i)}");
+                return;
+            }
+        }
+        if (condition.HasFlag(Condition.Nx) && (condition & (Condition.Xx | Condition.Gt | Condition.Lt)) != 0)
+        {
+            c.Reply.WriteError("ERR NX and XX, GT or LT options at the same time are not compatible");
+            return;
+        }
+        if (condition.HasFlag(Condition.Gt) && condition.HasFlag(Condition.Lt))
+        {
+            c.Reply.WriteError("ERR GT and LT options at the same time are not compatible");
+            return;
+        }
+        if (!c.TryInteger(2, out long when))
+        {
+            return;
+        }
+        if (when > long.MaxValue / unitMs || when < long.MinValue / unitMs)
+        {
+            c.Reply.WriteError(RespLiterals.InvalidExpire(c.Command.FullName));
+            return;
+        }
+        when *= unitMs;
+        if (!absolute)
+        {
+            if ((when > 0 && c.Now > long.MaxValue - when) || (when < 0 && c.Now < long.MinValue - when))
+            {
+                c.Reply.WriteError(RespLiterals.InvalidExpire(c.Command.FullName));
+                return;
+            }
+            when += c.Now;
+        }
+        Database db = c.Db;
+        int slot = db.Lookup(c.Args[1], touch: false);
+        if (slot < 0)
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        long current = db.ExpireAtSlot(slot);
+        bool hasTtl = current != KeyTable.NoExpiry;
+        bool refused = condition switch
+        {
+            Condition.Nx => hasTtl,
+            Condition.Xx => !hasTtl,
+            Condition.Gt => !hasTtl || when <= current,
+            Condition.Lt => hasTtl && when >= current,
+            Condition.Xx | Condition.Gt => !hasTtl || when <= current,
+            Condition.Xx | Condition.Lt => !hasTtl || when >= current,
+            _ => false,
+        };
+        if (refused)
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        if (when <= c.Now)
+        {
+            db.Delete(c.Args[1]); // a due time in the past deletes the key at once
+        }
+        else
+        {
+            db.ChangeExpireAt(slot, when);
+        }
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+
+    private static void Ttl(CommandContext c, bool milliseconds)
+    {
+        int slot = c.Db.Lookup(c.Args[1], touch: false);
+        if (slot < 0)
+        {
+            c.Reply.WriteRaw(RespLiterals.MinusTwo);
+            return;
+        }
+        long expireAt = c.Db.ExpireAtSlot(slot);
+        if (expireAt == KeyTable.NoExpiry)
+        {
+            c.Reply.WriteRaw(RespLiterals.MinusOne);
+            return;
+        }
+        long remaining = Math.Max(0, expireAt - c.Now);
+        c.Reply.WriteInteger(milliseconds ? remaining : (remaining + 500) / 1000);
+    }
+
+    private static void ExpireTime(CommandContext c, bool milliseconds)
+    {
+        int slot = c.Db.Lookup(c.Args[1], touch: false);
+        if (slot < 0)
+        {
+            c.Reply.WriteRaw(RespLiterals.MinusTwo);
+            return;
+        }
+        long expireAt = c.Db.ExpireAtSlot(slot);
+        if (expireAt == KeyTable.NoExpiry)
+        {
+            c.Reply.WriteRaw(RespLiterals.MinusOne);
+            return;
+        }
+        c.Reply.WriteInteger(milliseconds ? expireAt : expireAt / 1000);
+    }
+
+    private static void Persist(CommandContext c)
+    {
+        int slot = c.Db.Lookup(c.Args[1], touch: false);
+        if (slot < 0 || c.Db.ExpireAtSlot(slot) == KeyTable.NoExpiry)
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        c.Db.ChangeExpireAt(slot, KeyTable.NoExpiry);
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+}

@@ -1,0 +1,373 @@
+using System.Text;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>The generic key family: existence, deletion, iteration, renaming, copying and OBJECT.</summary>
+public static class KeyCommands
+{
+    public static void Register(CommandTable t)
+    {
+        t.Add(new("del", -2, CommandFlags.Write, Del, "@keyspace @write @slow", new("Deletes one or more keys.", "1.0.0", "generic", "O(N) where N is the number of keys that will be removed.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
+        t.Add(new("unlink", -2, CommandFlags.Write | CommandFlags.Fast, Del, "@keyspace @write @fast", new("Asynchronously deletes one or more keys.", "4.0.0", "generic", "O(1) for each key removed regardless of its size.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
+        t.Add(new("exists", -2, CommandFlags.ReadOnly | CommandFlags.Fast, Exists, "@keyspace @read @fast", new("Determines whether one or more keys exist.", "1.0.0", "generic", "O(N) where N is the number of keys to check.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
+        t.Add(new("type", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Type, "@keyspace @read @fast", new("Determines the type of value stored at a key.", "1.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("keys", 2, CommandFlags.ReadOnly, Keys, "@keyspace @read @slow @dangerous", new("Returns all key names that match a pattern.", "1.0.0", "generic", "O(N) with N being the number of keys in the database.", "pattern:pattern")));
+        t.Add(new("scan", -2, CommandFlags.ReadOnly, Scan, "@keyspace @read @slow", new("Iterates over the key names in the database.", "2.8.0", "generic", "O(1) for every call. O(N) for a complete iteration.", "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type:string]")));
+        t.Add(new("rename", 3, CommandFlags.Write, Rename, "@keyspace @write @slow", new("Renames a key and overwrites the destination.", "1.0.0", "generic", "O(1)", "key newkey:key")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
+        t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, RenameNx, "@keyspace @write @fast", new("Renames a key only when the target key name doesn't exist.", "1.0.0", "generic", "O(1)", "key newkey:key")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
+        t.Add(new("copy", -3, CommandFlags.Write | CommandFlags.DenyOom, Copy, "@keyspace @write @slow", new("Copies the value of a key to a new key.", "6.2.0", "generic", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
+        t.Add(new("move", 3, CommandFlags.Write | CommandFlags.Fast, Move, "@keyspace @write @fast", new("Moves a key to another database.", "1.0.0", "generic", "O(1)", "key db:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("randomkey", 1, CommandFlags.ReadOnly, RandomKey, "@keyspace @read @slow", new("Returns a random key name from the database.", "1.0.0", "generic", "O(1)")));
+        t.Add(new("touch", -2, CommandFlags.ReadOnly | CommandFlags.Fast, Touch, "@keyspace @read @fast", new("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "generic", "O(N) where N is the number of keys that will be touched.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
+        t.Add(new CommandDefinition("object", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for object introspection commands.", "2.2.3", "generic", "Depends on subcommand.")).WithSubcommands(
+            new("encoding", 3, CommandFlags.ReadOnly, ObjectEncoding, "@keyspace @read @slow", new("Returns the internal encoding of a Redis object.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
+            new("freq", 3, CommandFlags.ReadOnly, ObjectFreq, "@keyspace @read @slow", new("Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
+            new("idletime", 3, CommandFlags.ReadOnly, ObjectIdleTime, "@keyspace @read @slow", new("Returns the time since the last access to a Redis object.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
+            new("refcount", 3, CommandFlags.ReadOnly, ObjectRefCount, "@keyspace @read @slow", new("Returns the reference count of a value of a key.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
+            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ObjectHelp, "@keyspace @slow", new("Returns helpful text about the different subcommands.", "6.2.0", "generic", "O(1)"))));
+    }
+
+    private static void Del(CommandContext c)
+    {
+        long deleted = 0;
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            if (c.Db.Delete(c.Args[i]))
+            {
+                deleted++;
+            }
+        }
+        c.Reply.WriteInteger(deleted);
+    }
+
+    private static void Exists(CommandContext c)
+    {
+        long found = 0;
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            if (c.Db.Exists(c.Args[i]))
+            {
+                found++; // a key named twice counts twice, as in Redis
+            }
+        }
+        c.Reply.WriteInteger(found);
+    }
+
+    private static void Touch(CommandContext c)
+    {
+        long found = 0;
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            if (c.Db.Lookup(c.Args[i], touch: true) >= 0)
+            {
+                found++;
+            }
+        }
+        c.Reply.WriteInteger(found);
+    }
+
+    /// <summary>The name TYPE reports; every value kind the node stores is listed here.</summary>
+    public static string TypeName(object? value) => value switch
+    {
+        null => "none",
+        byte[] => "string",
+        _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
+    };
+
+    private static void Type(CommandContext c) => c.Reply.WriteSimpleString(TypeName(c.Db.Get(c.Args[1], touch: false)));
+
+    private static void Keys(CommandContext c)
+    {
+        ReadOnlySpan<byte> pattern = c.Args[1];
+        bool all = pattern.Length == 1 && pattern[0] == '*';
+        Database db = c.Db;
+        var matches = new List<byte[]>();
+        foreach (int slot in db.Slots())
+        {
+            byte[] key = db.KeyAt(slot);
+            if ((all || GlobMatcher.IsMatch(pattern, key)) && !IsDue(db, slot, c.Now))
+            {
+                matches.Add(key);
+            }
+        }
+        c.Reply.WriteArrayHeader(matches.Count);
+        foreach (byte[] key in matches)
+        {
+            c.Reply.WriteBulk(key);
+        }
+    }
+
+    private static bool IsDue(Database db, int slot, long now)
+    {
+        long expireAt = db.ExpireAtSlot(slot);
+        return expireAt != KeyTable.NoExpiry && expireAt <= now;
+    }
+
+    private static void Scan(CommandContext c)
+    {
+        if (!ulong.TryParse(c.Args[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong cursor))
+        {
+            c.Reply.WriteError("ERR invalid cursor");
+            return;
+        }
+        byte[]? pattern = null;
+        string? type = null;
+        long count = 10;
+        for (int i = 2; i < c.Args.Count; i += 2)
+        {
+            if (i + 1 >= c.Args.Count)
+            {
+                c.SyntaxError();
+                return;
+            }
+            if (c.ArgIs(i, "COUNT"u8))
+            {
+                if (!c.TryInteger(i + 1, out count))
+                {
+                    return;
+                }
+                if (count < 1)
+                {
+                    c.SyntaxError();
+                    return;
+                }
+            }
+            else if (c.ArgIs(i, "MATCH"u8))
+            {
+                pattern = c.Args.ToArray(i + 1);
+            }
+            else if (c.ArgIs(i, "TYPE"u8))
+            {
+                type = c.ArgString(i + 1).ToLowerInvariant();
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        Database db = c.Db;
+        var slots = new List<int>();
+        ulong next = db.Scan(cursor, (int)Math.Min(count, int.MaxValue / 16), slots);
+        var keys = new List<byte[]>(slots.Count);
+        foreach (int slot in slots)
+        {
+            byte[] key = db.KeyAt(slot);
+            if (IsDue(db, slot, c.Now)
+                || (pattern is not null && !(pattern is [(byte)'*'] || GlobMatcher.IsMatch(pattern, key)))
+                || (type is not null && TypeName(db.ValueAt(slot)) != type))
+            {
+                continue;
+            }
+            keys.Add(key);
+        }
+        c.Reply.WriteArrayHeader(2);
+        c.Reply.WriteBulk(Encoding.ASCII.GetBytes(next.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        c.Reply.WriteArrayHeader(keys.Count);
+        foreach (byte[] key in keys)
+        {
+            c.Reply.WriteBulk(key);
+        }
+    }
+
+    private static void Rename(CommandContext c) => RenameGeneric(c, onlyIfAbsent: false);
+
+    private static void RenameNx(CommandContext c) => RenameGeneric(c, onlyIfAbsent: true);
+
+    private static void RenameGeneric(CommandContext c, bool onlyIfAbsent)
+    {
+        Database db = c.Db;
+        int slot = db.Lookup(c.Args[1], touch: false);
+        if (slot < 0)
+        {
+            c.Reply.WriteError(RespLiterals.NoSuchKey);
+            return;
+        }
+        if (c.Args[1].SequenceEqual(c.Args[2]))
+        {
+            if (onlyIfAbsent)
+            {
+                c.Reply.WriteRaw(RespLiterals.Zero);
+            }
+            else
+            {
+                c.Reply.WriteOk();
+            }
+            return;
+        }
+        object value = db.ValueAt(slot);
+        long expireAt = db.ExpireAtSlot(slot);
+        if (onlyIfAbsent && db.Exists(c.Args[2]))
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        db.Delete(c.Args[1]);
+        db.Set(c.Args[2], value, expireAt);
+        if (onlyIfAbsent)
+        {
+            c.Reply.WriteRaw(RespLiterals.One);
+        }
+        else
+        {
+            c.Reply.WriteOk();
+        }
+    }
+
+    private static void Copy(CommandContext c)
+    {
+        Database target = c.Db;
+        bool replace = false;
+        for (int i = 3; i < c.Args.Count; i++)
+        {
+            if (c.ArgIs(i, "REPLACE"u8))
+            {
+                replace = true;
+            }
+            else if (c.ArgIs(i, "DB"u8) && i + 1 < c.Args.Count)
+            {
+                if (!c.TryInteger(++i, out long index))
+                {
+                    return;
+                }
+                if (index < 0 || index >= c.Keyspace.Count)
+                {
+                    c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
+                    return;
+                }
+                target = c.Keyspace[(int)index];
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        if (target == c.Db && c.Args[1].SequenceEqual(c.Args[2]))
+        {
+            c.Reply.WriteError("ERR source and destination objects are the same");
+            return;
+        }
+        int slot = c.Db.Lookup(c.Args[1], touch: false);
+        if (slot < 0 || (!replace && target.Exists(c.Args[2])))
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        object copy = CopyValue(c.Db.ValueAt(slot));
+        long expireAt = c.Db.ExpireAtSlot(slot);
+        target.Set(c.Args[2], copy, expireAt);
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+
+    private static object CopyValue(object value) => value switch
+    {
+        byte[] bytes => bytes.Clone(),
+        _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
+    };
+
+    private static void Move(CommandContext c)
+    {
+        if (!RespNumber.TryParseInt64(c.Args[2], out long index) || index < 0 || index >= c.Keyspace.Count)
+        {
+            c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
+            return;
+        }
+        Database target = c.Keyspace[(int)index];
+        if (target == c.Db)
+        {
+            c.Reply.WriteError("ERR source and destination objects are the same");
+            return;
+        }
+        int slot = c.Db.Lookup(c.Args[1], touch: false);
+        if (slot < 0 || target.Exists(c.Args[1]))
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        object value = c.Db.ValueAt(slot);
+        long expireAt = c.Db.ExpireAtSlot(slot);
+        c.Db.Delete(c.Args[1]);
+        target.Set(c.Args[1], value, expireAt);
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+
+    private static void RandomKey(CommandContext c)
+    {
+        byte[]? key = c.Db.RandomKey(c.Keyspace.Random);
+        if (key is null)
+        {
+            c.Reply.WriteNull();
+        }
+        else
+        {
+            c.Reply.WriteBulk(key);
+        }
+    }
+
+    private static bool TryObjectSlot(CommandContext c, out int slot)
+    {
+        slot = c.Db.Lookup(c.Args[2], touch: false);
+        if (slot < 0)
+        {
+            c.Reply.WriteNull();
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>Redis's string encodings: int for a value that reads as a 64-bit integer, embstr up to 44 bytes, raw beyond.</summary>
+    public static string EncodingOf(object value) => value switch
+    {
+        byte[] bytes when bytes.Length <= 20 && RespNumber.TryParseInt64(bytes, out _) => "int",
+        byte[] bytes when bytes.Length <= 44 => "embstr",
+        byte[] => "raw",
+        _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
+    };
+
+    private static void ObjectEncoding(CommandContext c)
+    {
+        if (TryObjectSlot(c, out int slot))
+        {
+            c.Reply.WriteBulk(EncodingOf(c.Db.ValueAt(slot)));
+        }
+    }
+
+    private static void ObjectFreq(CommandContext c)
+    {
+        if (TryObjectSlot(c, out _))
+        {
+            // The node has no maxmemory policy, so like Redis under an LRU/no-eviction policy it tracks no frequency.
+            c.Reply.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+        }
+    }
+
+    private static void ObjectIdleTime(CommandContext c)
+    {
+        if (TryObjectSlot(c, out int slot))
+        {
+            c.Reply.WriteInteger(c.Keyspace.ClockSeconds - c.Db.LastAccessAt(slot));
+        }
+    }
+
+    private static void ObjectRefCount(CommandContext c)
+    {
+        if (TryObjectSlot(c, out _))
+        {
+            c.Reply.WriteInteger(1); // every value is owned by exactly one key here
+        }
+    }
+
+    private static void ObjectHelp(CommandContext c) => HelpText.Write(c, "OBJECT",
+        "ENCODING <key>", "    Return the kind of internal representation used in order to store the value",
+        "    associated with a <key>.",
+        "FREQ <key>", "    Return the access frequency index of the <key>. The returned integer is",
+        "    proportional to the logarithm of the recent access frequency of the key.",
+        "IDLETIME <key>", "    Return the idle time of the <key>, that is the approximated number of",
+        "    seconds elapsed since the last access to the key.",
+        "REFCOUNT <key>", "    Return the number of references of the value associated with the specified",
+        "    <key>.");
+}

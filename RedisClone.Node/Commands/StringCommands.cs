@@ -1,0 +1,525 @@
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>The string family: GET, SET and friends, ranges and counters.</summary>
+public static class StringCommands
+{
+    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
+    private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
+    private const CommandFlags WriteSlow = CommandFlags.Write | CommandFlags.DenyOom;
+
+    public static void Register(CommandTable t)
+    {
+        t.Add(new("get", 2, ReadFast, Get, "@read @string @fast", new("Returns the string value of a key.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("set", -3, WriteSlow, Set, "@write @string @slow", new("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "string", "O(1)",
+            "key value [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("setnx", 3, WriteFast, SetNx, "@write @string @fast", new("Set the string value of a key only when the key doesn't exist.", "1.0.0", "string", "O(1)", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("setex", 4, WriteSlow, SetEx, "@write @string @slow", new("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "string", "O(1)", "key seconds:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("psetex", 4, WriteSlow, PSetEx, "@write @string @slow", new("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "string", "O(1)", "key milliseconds:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("getset", 3, WriteFast, GetSet, "@write @string @fast", new("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "string", "O(1)", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("getdel", 2, CommandFlags.Write | CommandFlags.Fast, GetDel, "@write @string @fast", new("Returns the string value of a key after deleting the key.", "6.2.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("getex", -2, CommandFlags.Write | CommandFlags.Fast, GetEx, "@write @string @fast", new("Returns the string value of a key after setting its expiration time.", "6.2.0", "string", "O(1)",
+            "key [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("mget", -2, ReadFast, MGet, "@read @string @fast", new("Atomically returns the string values of one or more keys.", "1.0.0", "string", "O(N) where N is the number of keys to retrieve.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
+        t.Add(new("mset", -3, WriteSlow, MSet, "@write @string @slow", new("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "string", "O(N) where N is the number of keys to set.", "data:block...(key value)")) { FirstKey = 1, LastKey = -1, KeyStep = 2 });
+        t.Add(new("msetnx", -3, WriteSlow, MSetNx, "@write @string @slow", new("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1", "string", "O(N) where N is the number of keys to set.", "data:block...(key value)")) { FirstKey = 1, LastKey = -1, KeyStep = 2 });
+        t.Add(new("append", 3, WriteFast, Append, "@write @string @fast", new("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "string", "O(1).", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("strlen", 2, ReadFast, StrLen, "@read @string @fast", new("Returns the length of a string value.", "2.2.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("getrange", 4, CommandFlags.ReadOnly, GetRange, "@read @string @slow", new("Returns a substring of the string stored at a key.", "2.4.0", "string", "O(N) where N is the length of the returned string.", "key start:integer end:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("setrange", 4, WriteSlow, SetRange, "@write @string @slow", new("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "string", "O(1)", "key offset:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("incr", 2, WriteFast, Incr, "@write @string @fast", new("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("decr", 2, WriteFast, Decr, "@write @string @fast", new("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("incrby", 3, WriteFast, IncrBy, "@write @string @fast", new("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key increment:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("decrby", 3, WriteFast, DecrBy, "@write @string @fast", new("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key decrement:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("incrbyfloat", 3, WriteFast, IncrByFloat, "@write @string @fast", new("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "string", "O(1)", "key increment:double")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+    }
+
+    private static void Get(CommandContext c)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? value))
+        {
+            return;
+        }
+        if (value is null)
+        {
+            c.Reply.WriteNull();
+        }
+        else
+        {
+            c.Reply.WriteBulk(value);
+        }
+    }
+
+    [Flags]
+    private enum SetOptions
+    {
+        None = 0,
+        Nx = 1,
+        Xx = 2,
+        Get = 4,
+        Ex = 8,
+        Px = 16,
+        ExAt = 32,
+        PxAt = 64,
+        KeepTtl = 128,
+        Persist = 256,
+        AnyExpiry = Ex | Px | ExAt | PxAt | KeepTtl | Persist,
+    }
+
+    /// <summary>Redis's parseExtendedStringArgumentsOrReply, shared by SET and GETEX.</summary>
+    private static bool TryParseOptions(CommandContext c, int start, bool isSet, out SetOptions options, out long expireAt)
+    {
+        options = SetOptions.None;
+        expireAt = KeyTable.NoExpiry;
+        int expiryIndex = -1;
+        for (int i = start; i < c.Args.Count; i++)
+        {
+            ReadOnlySpan<byte> a = c.Args[i];
+            bool hasNext = i + 1 < c.Args.Count;
+            if (isSet && Is(a, "NX"u8) && (options & SetOptions.Xx) == 0)
+            {
+                options |= SetOptions.Nx;
+            }
+            else if (isSet && Is(a, "XX"u8) && (options & SetOptions.Nx) == 0)
+            {
+                options |= SetOptions.Xx;
+            }
+            else if (isSet && Is(a, "GET"u8))
+            {
+                options |= SetOptions.Get;
+            }
+            else if (isSet && Is(a, "KEEPTTL"u8) && (options & SetOptions.AnyExpiry & ~SetOptions.KeepTtl) == 0)
+            {
+                options |= SetOptions.KeepTtl;
+            }
+            else if (!isSet && Is(a, "PERSIST"u8) && (options & SetOptions.AnyExpiry & ~SetOptions.Persist) == 0)
+            {
+                options |= SetOptions.Persist;
+            }
+            else if (hasNext && TryExpiryFlag(a, out SetOptions flag) && (options & SetOptions.AnyExpiry & ~flag) == 0)
+            {
+                options |= flag;
+                expiryIndex = ++i;
+            }
+            else
+            {
+                c.SyntaxError();
+                return false;
+            }
+        }
+        if (expiryIndex > 0)
+        {
+            (long unit, bool absolute) = (options & SetOptions.AnyExpiry) switch
+            {
+                SetOptions.Ex => (1000L, false),
+                SetOptions.Px => (1L, false),
+                SetOptions.ExAt => (1000L, true),
+                _ => (1L, true),
+            };
+            return c.TryExpireAt(expiryIndex, unit, absolute, out expireAt);
+        }
+        return true;
+    }
+
+    private static bool TryExpiryFlag(ReadOnlySpan<byte> a, out SetOptions flag)
+    {
+        flag = Is(a, "EX"u8) ? SetOptions.Ex : Is(a, "PX"u8) ? SetOptions.Px : Is(a, "EXAT"u8) ? SetOptions.ExAt : Is(a, "PXAT"u8) ? SetOptions.PxAt : SetOptions.None;
+        return flag != SetOptions.None;
+    }
+
+    private static bool Is(ReadOnlySpan<byte> arg, ReadOnlySpan<byte> token) => System.Text.Ascii.EqualsIgnoreCase(arg, token);
+
+    private static void Set(CommandContext c)
+    {
+        if (!TryParseOptions(c, 3, isSet: true, out SetOptions options, out long expireAt))
+        {
+            return;
+        }
+        ReadOnlySpan<byte> key = c.Args[1];
+        Database db = c.Db;
+        int slot = db.Lookup(key);
+        object? existing = slot >= 0 ? db.ValueAt(slot) : null;
+        if (options.HasFlag(SetOptions.Get) && existing is not null and not byte[])
+        {
+            c.Reply.WriteError(RespLiterals.WrongType);
+            return;
+        }
+        bool conditionFails = (options.HasFlag(SetOptions.Nx) && existing is not null) || (options.HasFlag(SetOptions.Xx) && existing is null);
+        if (!conditionFails)
+        {
+            db.Set(key, c.Args.ToArray(2), expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+        }
+        if (options.HasFlag(SetOptions.Get))
+        {
+            if (existing is byte[] old)
+            {
+                c.Reply.WriteBulk(old);
+            }
+            else
+            {
+                c.Reply.WriteNull();
+            }
+        }
+        else if (conditionFails)
+        {
+            c.Reply.WriteNull();
+        }
+        else
+        {
+            c.Reply.WriteOk();
+        }
+    }
+
+    private static void SetNx(CommandContext c)
+    {
+        if (c.Db.Exists(c.Args[1]))
+        {
+            c.Reply.WriteRaw(RespLiterals.Zero);
+            return;
+        }
+        c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+
+    private static void SetEx(CommandContext c) => SetWithExpiry(c, 1000);
+
+    private static void PSetEx(CommandContext c) => SetWithExpiry(c, 1);
+
+    private static void SetWithExpiry(CommandContext c, long unitMs)
+    {
+        if (c.TryExpireAt(2, unitMs, absolute: false, out long expireAt))
+        {
+            c.Db.Set(c.Args[1], c.Args.ToArray(3), expireAt);
+            c.Reply.WriteOk();
+        }
+    }
+
+    private static void GetSet(CommandContext c)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        WriteBulkOrNull(c, old);
+    }
+
+    private static void GetDel(CommandContext c)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        if (old is not null)
+        {
+            c.Db.Delete(c.Args[1]);
+        }
+        WriteBulkOrNull(c, old);
+    }
+
+    private static void GetEx(CommandContext c)
+    {
+        if (!TryParseOptions(c, 2, isSet: false, out SetOptions options, out long expireAt))
+        {
+            return;
+        }
+        if (!c.TryGetString(c.Args[1], out byte[]? value))
+        {
+            return;
+        }
+        if (value is null)
+        {
+            c.Reply.WriteNull();
+            return;
+        }
+        Database db = c.Db;
+        if ((options & (SetOptions.Ex | SetOptions.Px | SetOptions.ExAt | SetOptions.PxAt)) != 0)
+        {
+            if (expireAt <= c.Now)
+            {
+                db.Delete(c.Args[1]); // a due time already past deletes the key, as Redis does
+            }
+            else
+            {
+                db.ChangeExpireAt(db.Lookup(c.Args[1]), expireAt);
+            }
+        }
+        else if (options.HasFlag(SetOptions.Persist))
+        {
+            int slot = db.Lookup(c.Args[1]);
+            if (db.ExpireAtSlot(slot) != KeyTable.NoExpiry)
+            {
+                db.ChangeExpireAt(slot, KeyTable.NoExpiry);
+            }
+        }
+        c.Reply.WriteBulk(value);
+    }
+
+    private static void MGet(CommandContext c)
+    {
+        c.Reply.WriteArrayHeader(c.Args.Count - 1);
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            // MGET answers nil for a key of another type rather than failing.
+            WriteBulkOrNull(c, c.Db.Get(c.Args[i]) as byte[]);
+        }
+    }
+
+    private static void MSet(CommandContext c)
+    {
+        if (c.Args.Count % 2 == 0)
+        {
+            c.WrongArity();
+            return;
+        }
+        for (int i = 1; i < c.Args.Count; i += 2)
+        {
+            c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+        }
+        c.Reply.WriteOk();
+    }
+
+    private static void MSetNx(CommandContext c)
+    {
+        if (c.Args.Count % 2 == 0)
+        {
+            c.WrongArity();
+            return;
+        }
+        for (int i = 1; i < c.Args.Count; i += 2)
+        {
+            if (c.Db.Exists(c.Args[i]))
+            {
+                c.Reply.WriteRaw(RespLiterals.Zero);
+                return;
+            }
+        }
+        for (int i = 1; i < c.Args.Count; i += 2)
+        {
+            c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+        }
+        c.Reply.WriteRaw(RespLiterals.One);
+    }
+
+    private static void Append(CommandContext c)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        ReadOnlySpan<byte> suffix = c.Args[2];
+        if (old is null)
+        {
+            c.Db.Set(c.Args[1], suffix.ToArray());
+            c.Reply.WriteInteger(suffix.Length);
+            return;
+        }
+        if (!CheckLength(c, (long)old.Length + suffix.Length))
+        {
+            return;
+        }
+        byte[] joined = new byte[old.Length + suffix.Length];
+        old.CopyTo(joined, 0);
+        suffix.CopyTo(joined.AsSpan(old.Length));
+        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined);
+        c.Reply.WriteInteger(joined.Length);
+    }
+
+    private static bool CheckLength(CommandContext c, long length)
+    {
+        if (length > c.Server.Settings.ProtoMaxBulkLen)
+        {
+            c.Reply.WriteError(RespLiterals.StringTooLong);
+            return false;
+        }
+        return true;
+    }
+
+    private static void StrLen(CommandContext c)
+    {
+        if (c.TryGetString(c.Args[1], out byte[]? value))
+        {
+            c.Reply.WriteInteger(value?.Length ?? 0);
+        }
+    }
+
+    private static void GetRange(CommandContext c)
+    {
+        if (!c.TryInteger(2, out long start) || !c.TryInteger(3, out long end))
+        {
+            return;
+        }
+        if (!c.TryGetString(c.Args[1], out byte[]? value))
+        {
+            return;
+        }
+        long length = value?.Length ?? 0;
+        if (start < 0 && end < 0 && start > end)
+        {
+            c.Reply.WriteBulk([]);
+            return;
+        }
+        if (start < 0)
+        {
+            start += length;
+        }
+        if (end < 0)
+        {
+            end += length;
+        }
+        start = Math.Max(start, 0);
+        end = Math.Max(end, 0);
+        if (end >= length)
+        {
+            end = length - 1;
+        }
+        if (value is null || start > end || length == 0)
+        {
+            c.Reply.WriteBulk([]);
+            return;
+        }
+        c.Reply.WriteBulk(value.AsSpan((int)start, (int)(end - start + 1)));
+    }
+
+    private static void SetRange(CommandContext c)
+    {
+        if (!c.TryInteger(2, out long offset))
+        {
+            return;
+        }
+        if (offset < 0)
+        {
+            c.Reply.WriteError("ERR offset is out of range");
+            return;
+        }
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        ReadOnlySpan<byte> patch = c.Args[3];
+        if (patch.Length == 0)
+        {
+            c.Reply.WriteInteger(old?.Length ?? 0); // nothing to write: an absent key stays absent
+            return;
+        }
+        if (!CheckLength(c, offset + patch.Length))
+        {
+            return;
+        }
+        int newLength = (int)Math.Max(old?.Length ?? 0, offset + patch.Length);
+        byte[] updated = old is not null && old.Length == newLength ? old : new byte[newLength];
+        if (old is not null && !ReferenceEquals(old, updated))
+        {
+            old.CopyTo(updated, 0);
+        }
+        patch.CopyTo(updated.AsSpan((int)offset));
+        if (old is null)
+        {
+            c.Db.Set(c.Args[1], updated);
+        }
+        else
+        {
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated);
+        }
+        c.Reply.WriteInteger(updated.Length);
+    }
+
+    private static void Incr(CommandContext c) => IncrementBy(c, 1);
+
+    private static void Decr(CommandContext c) => IncrementBy(c, -1);
+
+    private static void IncrBy(CommandContext c)
+    {
+        if (c.TryInteger(2, out long by))
+        {
+            IncrementBy(c, by);
+        }
+    }
+
+    private static void DecrBy(CommandContext c)
+    {
+        if (!c.TryInteger(2, out long by))
+        {
+            return;
+        }
+        if (by == long.MinValue)
+        {
+            c.Reply.WriteError("ERR decrement would overflow");
+            return;
+        }
+        IncrementBy(c, -by);
+    }
+
+    private static void IncrementBy(CommandContext c, long by)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        long current = 0;
+        if (old is not null && !RespNumber.TryParseInt64(old, out current))
+        {
+            c.Reply.WriteError(RespLiterals.NotInteger);
+            return;
+        }
+        if ((by > 0 && current > long.MaxValue - by) || (by < 0 && current < long.MinValue - by))
+        {
+            c.Reply.WriteError(RespLiterals.Overflow);
+            return;
+        }
+        long result = current + by;
+        Span<byte> digits = stackalloc byte[24];
+        byte[] stored = digits[..RespNumber.Format(result, digits)].ToArray();
+        StoreKeepingTtl(c, old is not null, stored);
+        c.Reply.WriteInteger(result);
+    }
+
+    private static void IncrByFloat(CommandContext c)
+    {
+        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        {
+            return;
+        }
+        double current = 0;
+        if ((old is not null && !RespNumber.TryParseDouble(old, out current)) || !RespNumber.TryParseDouble(c.Args[2], out double by))
+        {
+            c.Reply.WriteError(RespLiterals.NotFloat);
+            return;
+        }
+        double result = current + by;
+        if (double.IsNaN(result) || double.IsInfinity(result))
+        {
+            c.Reply.WriteError("ERR increment would produce NaN or Infinity");
+            return;
+        }
+        byte[] stored = System.Text.Encoding.ASCII.GetBytes(RespNumber.FormatHumanFriendly(result));
+        StoreKeepingTtl(c, old is not null, stored);
+        c.Reply.WriteBulk(stored);
+    }
+
+    private static void StoreKeepingTtl(CommandContext c, bool exists, byte[] value)
+    {
+        if (exists)
+        {
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), value);
+        }
+        else
+        {
+            c.Db.Set(c.Args[1], value);
+        }
+    }
+
+    private static void WriteBulkOrNull(CommandContext c, byte[]? value)
+    {
+        if (value is null)
+        {
+            c.Reply.WriteNull();
+        }
+        else
+        {
+            c.Reply.WriteBulk(value);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace RedisClone.Node.Hosting;
+
+/// <summary>The node's settings. Each is a flag (--port), a configuration key (Redis:Port / Redis__Port) and,
+/// where Redis allows it, a CONFIG GET/SET parameter: see <see cref="SettingCatalog"/>.</summary>
+public sealed class NodeSettings
+{
+    public int Port { get; set; } = 6379;
+    public string[] Bind { get; set; } = ["127.0.0.1"];
+    public string? RequirePass { get; set; }
+    public int Databases { get; set; } = 16;
+    public int MaxClients { get; set; } = 10000;
+    public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
+    public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
+    public int Hz { get; set; } = 10;
+    public int Timeout { get; set; }
+}
+
+/// <summary>One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.</summary>
+public sealed record SettingDescriptor(
+    string Name,
+    string ConfigKey,
+    string Help,
+    bool Mutable,
+    Func<NodeSettings, string> Get,
+    Func<NodeSettings, string, string?> Set)
+{
+    public string Flag => "--" + Name;
+}
+
+public static class SettingCatalog
+{
+    public const string Section = "Redis";
+
+    public static readonly IReadOnlyList<SettingDescriptor> All =
+    [
+        new("port", "Port", "RESP port to listen on (default 6379)", false,
+            s => s.Port.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseInt(v, 0, 65535, out int p) ? Ok(() => s.Port = p) : "an integer from 0 to 65535"),
+        new("bind", "Bind", "addresses to listen on, separated by spaces (default 127.0.0.1)", false,
+            s => string.Join(' ', s.Bind),
+            (s, v) => ParseBind(v, out string[] b) ? Ok(() => s.Bind = b) : "IP addresses separated by spaces (or * for all)"),
+        new("requirepass", "RequirePass", "password clients must AUTH with (default: none)", true,
+            s => s.RequirePass ?? "",
+            (s, v) => Ok(() => s.RequirePass = v.Length == 0 ? null : v)),
+        new("databases", "Databases", "number of databases (default 16)", false,
+            s => s.Databases.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseInt(v, 1, 1 << 20, out int d) ? Ok(() => s.Databases = d) : "an integer from 1 to 1048576"),
+        new("maxclients", "MaxClients", "most clients connected at once (default 10000)", true,
+            s => s.MaxClients.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseInt(v, 1, int.MaxValue, out int m) ? Ok(() => s.MaxClients = m) : "a positive integer"),
+        new("proto-max-bulk-len", "ProtoMaxBulkLen", "largest bulk string a client may send (default 512mb)", true,
+            s => s.ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseMemory(v, out long m) && m >= 1024 * 1024 ? Ok(() => s.ProtoMaxBulkLen = m) : "a size of at least 1mb (bytes, or with kb/mb/gb)"),
+        new("client-query-buffer-limit", "ClientQueryBufferLimit", "most a client's unfinished command may buffer (default 1gb)", true,
+            s => s.ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseMemory(v, out long m) && m >= 1024 * 1024 ? Ok(() => s.ClientQueryBufferLimit = m) : "a size of at least 1mb (bytes, or with kb/mb/gb)"),
+        new("hz", "Hz", "background task frequency: expiry sweeps per second (default 10)", true,
+            s => s.Hz.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseInt(v, 1, 500, out int h) ? Ok(() => s.Hz = h) : "an integer from 1 to 500"),
+        new("timeout", "Timeout", "close a client idle for this many seconds; 0 never (default 0)", true,
+            s => s.Timeout.ToString(CultureInfo.InvariantCulture),
+            (s, v) => ParseInt(v, 0, int.MaxValue, out int t) ? Ok(() => s.Timeout = t) : "a whole number of seconds"),
+    ];
+
+    public static SettingDescriptor? Find(string name) =>
+        All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    private static string? Ok(Action apply)
+    {
+        apply();
+        return null;
+    }
+
+    private static bool ParseInt(string value, int min, int max, out int result) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+
+    private static bool ParseBind(string value, out string[] addresses)
+    {
+        addresses = value.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return addresses.Length > 0 && addresses.All(a => a == "*" || a == "-::*" || System.Net.IPAddress.TryParse(a.TrimStart('-'), out _));
+    }
+
+    /// <summary>Redis's memtoull: a number with an optional unit (k/kb/m/mb/g/gb, where k = 1000 and kb = 1024).</summary>
+    public static bool ParseMemory(string value, out long bytes)
+    {
+        bytes = 0;
+        string v = value.Trim().ToLowerInvariant();
+        (string suffix, long multiplier)[] units = [("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)];
+        long mul = 1;
+        foreach ((string suffix, long multiplier) in units)
+        {
+            if (v.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                v = v[..^suffix.Length];
+                mul = multiplier;
+                break;
+            }
+        }
+        if (!long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n > long.MaxValue / mul)
+        {
+            return false;
+        }
+        bytes = n * mul;
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Runtime.CompilerServices;
+
+namespace RedisClone.Node.Protocol;
+
+/// <summary>
+/// The arguments of one parsed command. Each argument points into the connection's receive buffer when it
+/// lies in one segment, or into a scratch area when it had to be joined or unescaped. Valid until the
+/// next command is parsed.
+/// </summary>
+public sealed class CommandArguments
+{
+    private ReadOnlyMemory<byte>[] _items = new ReadOnlyMemory<byte>[8];
+    private byte[] _scratch = [];
+    private int _scratchUsed;
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<byte> this[int index]
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _items[index].Span;
+    }
+
+    public ReadOnlyMemory<byte> Memory(int index) => _items[index];
+
+    public byte[] ToArray(int index) => _items[index].ToArray();
+
+    public void Clear()
+    {
+        Count = 0;
+        _scratchUsed = 0;
+        if (_scratch.Length > 1024 * 1024)
+        {
+            _scratch = []; // a one-off huge argument should not pin its memory to the connection
+        }
+    }
+
+    /// <summary>Forgets arguments past <paramref name="count"/>, used when a partial parse is resumed.</summary>
+    public void Truncate(int count) => Count = count;
+
+    public void Add(ReadOnlyMemory<byte> value)
+    {
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, _items.Length * 2);
+        }
+        _items[Count++] = value;
+    }
+
+    /// <summary>Reserves <paramref name="length"/> bytes of scratch space for an argument built by copying.</summary>
+    public Memory<byte> Rent(int length)
+    {
+        if (_scratchUsed + length > _scratch.Length)
+        {
+            // Earlier arguments may point into the old scratch array; they keep it alive, so a new one is safe.
+            _scratch = new byte[Math.Max(length, Math.Max(256, _scratch.Length * 2))];
+            _scratchUsed = 0;
+        }
+        Memory<byte> slice = _scratch.AsMemory(_scratchUsed, length);
+        _scratchUsed += length;
+        return slice;
+    }
+
+    public void Add(ReadOnlySpan<byte> copyOf)
+    {
+        Memory<byte> target = Rent(copyOf.Length);
+        copyOf.CopyTo(target.Span);
+        Add(target);
+    }
+
+    /// <summary>Makes an independent copy, for commands queued by MULTI.</summary>
+    public byte[][] Snapshot()
+    {
+        var copy = new byte[Count][];
+        for (int i = 0; i < Count; i++)
+        {
+            copy[i] = _items[i].ToArray();
+        }
+        return copy;
+    }
+
+    public void Load(byte[][] args)
+    {
+        Count = 0;
+        foreach (byte[] arg in args)
+        {
+            Add(arg);
+        }
+    }
+}

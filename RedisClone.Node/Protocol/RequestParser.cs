@@ -1,0 +1,218 @@
+using System.Buffers;
+
+namespace RedisClone.Node.Protocol;
+
+public enum ParseResult
+{
+    /// <summary>A whole command is in <see cref="CommandArguments"/> (it may have no arguments: skip it).</summary>
+    Command,
+    /// <summary>The buffer ends inside a command; read more and call again.</summary>
+    NeedMore,
+    /// <summary>The input breaks the protocol; reply with <see cref="RequestParser.Error"/> and close.</summary>
+    ProtocolError,
+}
+
+/// <summary>
+/// Turns request bytes into commands: RESP multibulk and inline commands, with Redis's limits and error texts.
+/// Pure (no I/O, no server state) and incremental: an unfinished multibulk command is resumed where it stopped,
+/// so a command with many arguments arriving in small reads is parsed once, not once per read.
+/// </summary>
+public sealed class RequestParser
+{
+    private readonly RequestLimits _limits;
+
+    // Resume point of an unfinished multibulk command, counted from the start of the command.
+    private long _resumeOffset;
+    private int _argsExpected;
+    private int _argsDone;
+
+    public RequestParser(RequestLimits limits) => _limits = limits;
+
+    /// <summary>The error text (without the leading '-' and trailing CRLF) after <see cref="ParseResult.ProtocolError"/>.</summary>
+    public string Error { get; private set; } = "";
+
+    /// <summary>Applies Redis's tighter caps while the client has not authenticated.</summary>
+    public bool Unauthenticated { get; set; }
+
+    /// <summary>
+    /// Parses one command from <paramref name="buffer"/>. On <see cref="ParseResult.Command"/>, <paramref name="consumed"/>
+    /// is the number of bytes it took. On <see cref="ParseResult.NeedMore"/> nothing may be consumed by the caller.
+    /// </summary>
+    public ParseResult TryParse(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
+    {
+        consumed = 0;
+        if (buffer.IsEmpty)
+        {
+            return ParseResult.NeedMore;
+        }
+        if (_argsExpected > 0)
+        {
+            return ParseBulks(buffer, args, out consumed);
+        }
+        args.Clear();
+        byte first = buffer.FirstSpan[0];
+        return first == (byte)'*' ? ParseMultibulkHeader(buffer, args, out consumed) : ParseInline(buffer, args, out consumed);
+    }
+
+    private ParseResult ParseMultibulkHeader(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
+    {
+        consumed = 0;
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\r', advancePastDelimiter: true))
+        {
+            return buffer.Length > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big mbulk count string") : ParseResult.NeedMore;
+        }
+        if (line.Length > RequestLimits.InlineMaxSize)
+        {
+            return Fail("Protocol error: too big mbulk count string");
+        }
+        if (!reader.TryAdvance1())
+        {
+            return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
+        }
+        if (!RespNumber.TryParseInt64(line[1..], out long count) || count > int.MaxValue)
+        {
+            return Fail("Protocol error: invalid multibulk length");
+        }
+        if (Unauthenticated && count > RequestLimits.UnauthenticatedMaxArgs)
+        {
+            return Fail("Protocol error: unauthenticated multibulk length");
+        }
+        if (count <= 0)
+        {
+            consumed = reader.Consumed; // "*0" and "*-1" are empty commands
+            return ParseResult.Command;
+        }
+        _argsExpected = (int)count;
+        _argsDone = 0;
+        _resumeOffset = reader.Consumed;
+        return ParseBulks(buffer, args, out consumed);
+    }
+
+    private ParseResult ParseBulks(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
+    {
+        consumed = 0;
+        args.Truncate(_argsDone);
+        var reader = new SequenceReader<byte>(buffer);
+        reader.Advance(_resumeOffset);
+        while (_argsDone < _argsExpected)
+        {
+            if (reader.End)
+            {
+                return NeedMoreWithin(buffer);
+            }
+            reader.TryPeek(out byte marker);
+            if (marker != (byte)'$')
+            {
+                return Fail($"Protocol error: expected '$', got '{(char)marker}'");
+            }
+            if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\r', advancePastDelimiter: true))
+            {
+                return reader.Remaining > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big bulk count string") : NeedMoreWithin(buffer);
+            }
+            if (line.Length > RequestLimits.InlineMaxSize)
+            {
+                return Fail("Protocol error: too big bulk count string");
+            }
+            if (!reader.TryAdvance1())
+            {
+                return NeedMoreWithin(buffer);
+            }
+            if (!RespNumber.TryParseInt64(line[1..], out long length) || length < 0 || length > _limits.ProtoMaxBulkLen)
+            {
+                return Fail("Protocol error: invalid bulk length");
+            }
+            if (Unauthenticated && length > RequestLimits.UnauthenticatedMaxBulk)
+            {
+                return Fail("Protocol error: unauthenticated bulk length");
+            }
+            if (reader.Remaining < length + 2)
+            {
+                return NeedMoreWithin(buffer);
+            }
+            ReadOnlySequence<byte> value = reader.UnreadSequence.Slice(0, length);
+            if (value.IsSingleSegment)
+            {
+                args.Add(value.First);
+            }
+            else
+            {
+                Memory<byte> joined = args.Rent((int)length);
+                value.CopyTo(joined.Span);
+                args.Add(joined);
+            }
+            reader.Advance(length + 2); // like Redis, the two bytes after the payload are taken as CRLF unchecked
+            _argsDone++;
+            _resumeOffset = reader.Consumed;
+        }
+        _argsExpected = 0;
+        _argsDone = 0;
+        _resumeOffset = 0;
+        consumed = reader.Consumed;
+        return ParseResult.Command;
+    }
+
+    private ParseResult NeedMoreWithin(ReadOnlySequence<byte> buffer) =>
+        buffer.Length > _limits.ClientQueryBufferLimit ? Fail("Protocol error: query buffer limit reached") : ParseResult.NeedMore;
+
+    private ParseResult ParseInline(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
+    {
+        consumed = 0;
+        var reader = new SequenceReader<byte>(buffer);
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSequence, (byte)'\n', advancePastDelimiter: true))
+        {
+            return buffer.Length > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big inline request") : ParseResult.NeedMore;
+        }
+        if (lineSequence.Length > RequestLimits.InlineMaxSize)
+        {
+            return Fail("Protocol error: too big inline request");
+        }
+        Span<byte> lineBuffer = lineSequence.IsSingleSegment ? default : new byte[lineSequence.Length];
+        ReadOnlySpan<byte> line;
+        if (lineSequence.IsSingleSegment)
+        {
+            line = lineSequence.FirstSpan;
+        }
+        else
+        {
+            lineSequence.CopyTo(lineBuffer);
+            line = lineBuffer;
+        }
+        if (line.Length > 0 && line[^1] == (byte)'\r')
+        {
+            line = line[..^1];
+        }
+        if (!InlineSplitter.Split(line, args))
+        {
+            return Fail("Protocol error: unbalanced quotes in request");
+        }
+        if (Unauthenticated && args.Count > RequestLimits.UnauthenticatedMaxArgs)
+        {
+            return Fail("Protocol error: unauthenticated multibulk length");
+        }
+        consumed = reader.Consumed;
+        return ParseResult.Command;
+    }
+
+    private ParseResult Fail(string error)
+    {
+        Error = error;
+        _argsExpected = 0;
+        _argsDone = 0;
+        _resumeOffset = 0;
+        return ParseResult.ProtocolError;
+    }
+}
+
+internal static class SequenceReaderExtensions
+{
+    public static bool TryAdvance1(ref this SequenceReader<byte> reader)
+    {
+        if (reader.End)
+        {
+            return false;
+        }
+        reader.Advance(1);
+        return true;
+    }
+}

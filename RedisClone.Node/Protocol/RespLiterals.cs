@@ -1,0 +1,42 @@
+namespace RedisClone.Node.Protocol;
+
+/// <summary>Pre-encoded replies and the error texts shared by several commands, worded exactly as Redis words them.</summary>
+public static class RespLiterals
+{
+    public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
+    public static ReadOnlySpan<byte> Queued => "+QUEUED\r\n"u8;
+    public static ReadOnlySpan<byte> Pong => "+PONG\r\n"u8;
+    public static ReadOnlySpan<byte> Reset => "+RESET\r\n"u8;
+    public static ReadOnlySpan<byte> NullBulk => "$-1\r\n"u8;
+    public static ReadOnlySpan<byte> NullArray => "*-1\r\n"u8;
+    public static ReadOnlySpan<byte> Null3 => "_\r\n"u8;
+    public static ReadOnlySpan<byte> EmptyArray => "*0\r\n"u8;
+    public static ReadOnlySpan<byte> Zero => ":0\r\n"u8;
+    public static ReadOnlySpan<byte> One => ":1\r\n"u8;
+    public static ReadOnlySpan<byte> MinusOne => ":-1\r\n"u8;
+    public static ReadOnlySpan<byte> MinusTwo => ":-2\r\n"u8;
+    public static ReadOnlySpan<byte> Crlf => "\r\n"u8;
+
+    public const string SyntaxError = "ERR syntax error";
+    public const string NotInteger = "ERR value is not an integer or out of range";
+    public const string NotFloat = "ERR value is not a valid float";
+    public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
+    public const string NoAuth = "NOAUTH Authentication required.";
+    public const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+    public const string Overflow = "ERR increment or decrement would overflow";
+    public const string DbIndexOutOfRange = "ERR DB index is out of range";
+    public const string NoSuchKey = "ERR no such key";
+    public const string StringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
+    public const string MaxClients = "ERR max number of clients reached";
+    public const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
+    public const string NoProto = "NOPROTO unsupported protocol version";
+
+    public static string WrongArity(string fullName) => $"ERR wrong number of arguments for '{fullName}' command";
+
+    public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";
+
+    public static string UnknownSubcommand(string subcommand, string container) =>
+        $"ERR unknown subcommand '{Truncate(subcommand, 128)}'. Try {container.ToUpperInvariant()} HELP.";
+
+    public static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}

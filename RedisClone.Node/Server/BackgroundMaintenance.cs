@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Hosting;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>
+/// Redis's serverCron, <c>hz</c> times a second: the active expiry sweep (so expired keys do not linger in memory),
+/// the ops/sec sample and the idle-client timeout.
+/// </summary>
+public sealed class BackgroundMaintenance : BackgroundService
+{
+    // Keys removed per database per tick before the lock is released for clients; the rest waits for the next tick.
+    private const int ExpiryBudgetPerTick = 4096;
+
+    private readonly NodeServer _server;
+
+    public BackgroundMaintenance(NodeServer server) => _server = server;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(1000 / _server.Settings.Hz, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            Tick();
+        }
+    }
+
+    public void Tick()
+    {
+        Keyspace keyspace = _server.Keyspace;
+        for (int i = 0; i < keyspace.Count; i++)
+        {
+            lock (keyspace.Sync)
+            {
+                keyspace.UpdateClock();
+                keyspace[i].ExpireDue(ExpiryBudgetPerTick);
+            }
+        }
+        _server.Stats.Sample();
+        CloseIdleClients();
+    }
+
+    private void CloseIdleClients()
+    {
+        int timeout = _server.Settings.Timeout;
+        if (timeout <= 0)
+        {
+            return;
+        }
+        long now = Environment.TickCount64;
+        foreach (ClientSession client in _server.Clients.All)
+        {
+            // Like Redis, subscribers are never closed for being idle: waiting is what they do.
+            if (client.SubscriptionCount == 0 && now - client.LastInteraction > timeout * 1000L)
+            {
+                client.Kill();
+            }
+        }
+    }
+}

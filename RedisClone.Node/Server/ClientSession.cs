@@ -1,0 +1,150 @@
+using System.Net;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>The state Redis keeps per connection: database, protocol, auth, name, transaction and watches.</summary>
+public sealed class ClientSession : IWatcher
+{
+    private readonly Action _abort;
+
+    public ClientSession(long id, EndPoint? remote, EndPoint? local, long fd, Action abort)
+    {
+        Id = id;
+        RemoteAddress = Format(remote);
+        LocalAddress = Format(local);
+        Fd = fd;
+        _abort = abort;
+        ConnectedAt = Environment.TickCount64;
+        LastInteraction = ConnectedAt;
+    }
+
+    public long Id { get; }
+    public string RemoteAddress { get; }
+    public string LocalAddress { get; }
+    public long Fd { get; }
+    public long ConnectedAt { get; }
+    public long LastInteraction { get; set; }
+
+    public int DbIndex { get; set; }
+
+    /// <summary>Where this client's replies are encoded; it also carries the RESP version HELLO chose.</summary>
+    public RespWriter Reply { get; } = new();
+
+    public int Protocol => Reply.Protocol;
+
+    /// <summary>Reply bytes waiting to be sent to this client, for CLIENT LIST's omem.</summary>
+    public long PendingOutputBytes { get; set; }
+    public bool Authenticated { get; set; }
+    public string? Name { get; set; }
+    public string LibName { get; set; } = "";
+    public string LibVersion { get; set; } = "";
+    public string LastCommand { get; set; } = "NULL";
+
+    /// <summary>Set by QUIT, protocol errors and CLIENT KILL: the connection closes once its replies are sent.</summary>
+    public bool CloseAfterReply { get; set; }
+
+    /// <summary>Bytes waiting in the receive buffer, for CLIENT LIST's qbuf.</summary>
+    public long QueryBufferLength { get; set; }
+
+    /// <summary>Channel and pattern subscriptions (the pub/sub layer keeps them up to date).</summary>
+    public int SubscriptionCount => ChannelCount + PatternCount + ShardChannelCount;
+    public int ChannelCount { get; set; }
+    public int PatternCount { get; set; }
+    public int ShardChannelCount { get; set; }
+
+    // MULTI / EXEC state.
+    public List<byte[][]>? Queued { get; private set; }
+    public bool InMulti => Queued is not null;
+    public bool TransactionFailed { get; set; }
+    public bool WatchedKeyTouched { get; private set; }
+    private readonly List<(Database Db, byte[] Key)> _watched = [];
+    public int WatchedCount => _watched.Count;
+
+    public void BeginMulti()
+    {
+        Queued = [];
+        TransactionFailed = false;
+    }
+
+    public void EndMulti()
+    {
+        Queued = null;
+        TransactionFailed = false;
+    }
+
+    public void Watch(Database db, byte[] key)
+    {
+        foreach ((Database d, byte[] k) in _watched)
+        {
+            if (d == db && k.AsSpan().SequenceEqual(key))
+            {
+                return;
+            }
+        }
+        _watched.Add((db, key));
+        db.Watch(key, this);
+    }
+
+    public void UnwatchAll()
+    {
+        foreach ((Database db, byte[] key) in _watched)
+        {
+            db.Unwatch(key, this);
+        }
+        _watched.Clear();
+        WatchedKeyTouched = false;
+    }
+
+    public void WatchedKeyModified() => WatchedKeyTouched = true;
+
+    /// <summary>Redis 7 also fails EXEC when a watched key has expired since WATCH.</summary>
+    public bool AnyWatchedKeyExpired()
+    {
+        foreach ((Database db, byte[] key) in _watched)
+        {
+            // Lookup expires a due key, which reports it as modified.
+            db.Lookup(key, touch: false);
+        }
+        return WatchedKeyTouched;
+    }
+
+    /// <summary>Extra state to clear on RESET (pub/sub subscriptions register here).</summary>
+    public Action<Commands.CommandContext>? OnReset { get; set; }
+
+    public void Kill()
+    {
+        CloseAfterReply = true;
+        _abort();
+    }
+
+    public string Flags
+    {
+        get
+        {
+            string flags = "";
+            if (InMulti)
+            {
+                flags += "x";
+            }
+            if (SubscriptionCount > 0)
+            {
+                flags += "P";
+            }
+            if (WatchedKeyTouched)
+            {
+                flags += "d";
+            }
+            return flags.Length == 0 ? "N" : flags;
+        }
+    }
+
+    private static string Format(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint ip when ip.Address.IsIPv4MappedToIPv6 => $"{ip.Address.MapToIPv4()}:{ip.Port}",
+        IPEndPoint ip => $"{ip.Address}:{ip.Port}",
+        null => "",
+        _ => endPoint.ToString() ?? "",
+    };
+}

@@ -1,0 +1,108 @@
+using System.Security.Cryptography;
+using RedisClone.Node.Commands;
+using RedisClone.Node.Hosting;
+using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
+public sealed class NodeServer
+{
+    public NodeServer(NodeSettings settings)
+    {
+        Settings = settings;
+        Keyspace = new Keyspace(settings.Databases);
+        Limits = new RequestLimits { ProtoMaxBulkLen = settings.ProtoMaxBulkLen, ClientQueryBufferLimit = settings.ClientQueryBufferLimit };
+        Commands = CommandTable.CreateDefault();
+        RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+        InfoSections = [.. ServerCommands.CoreSections()];
+    }
+
+    /// <summary>INFO's sections in order; components add their own.</summary>
+    public List<InfoSection> InfoSections { get; }
+
+    /// <summary>Raised by CONFIG RESETSTAT so components reset their own counters.</summary>
+    public Action? StatsReset { get; set; }
+
+    /// <summary>Extra counters for INFO stats, added by components (pub/sub, gossip).</summary>
+    public List<(string Name, Func<long> Value)> ExtraStats { get; } = [];
+
+    public NodeSettings Settings { get; }
+    public Keyspace Keyspace { get; }
+    public RequestLimits Limits { get; }
+    public CommandTable Commands { get; }
+    public ClientRegistry Clients { get; } = new();
+    public ServerStats Stats { get; } = new();
+    public string RunId { get; }
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The port actually bound (differs from the setting when it was 0).</summary>
+    public int BoundPort { get; set; }
+
+    /// <summary>Applies a CONFIG SET that other components cache.</summary>
+    public void SettingsChanged()
+    {
+        Limits.ProtoMaxBulkLen = Settings.ProtoMaxBulkLen;
+        Limits.ClientQueryBufferLimit = Settings.ClientQueryBufferLimit;
+    }
+}
+
+/// <summary>Server-wide counters for INFO stats (reset by CONFIG RESETSTAT where Redis resets them).</summary>
+public sealed class ServerStats
+{
+    private long _connectionsReceived;
+    private long _commandsProcessed;
+    private long _netInputBytes;
+    private long _netOutputBytes;
+    private long _rejectedConnections;
+    private long _errorReplies;
+
+    public long ConnectionsReceived => Interlocked.Read(ref _connectionsReceived);
+    public long CommandsProcessed => Interlocked.Read(ref _commandsProcessed);
+    public long NetInputBytes => Interlocked.Read(ref _netInputBytes);
+    public long NetOutputBytes => Interlocked.Read(ref _netOutputBytes);
+    public long RejectedConnections => Interlocked.Read(ref _rejectedConnections);
+    public long ErrorReplies => Interlocked.Read(ref _errorReplies);
+
+    public void ConnectionReceived() => Interlocked.Increment(ref _connectionsReceived);
+    public void ConnectionRejected() => Interlocked.Increment(ref _rejectedConnections);
+    public void AddCommands(long count) => Interlocked.Add(ref _commandsProcessed, count);
+    public void AddInput(long bytes) => Interlocked.Add(ref _netInputBytes, bytes);
+    public void AddOutput(long bytes) => Interlocked.Add(ref _netOutputBytes, bytes);
+    public void AddErrors(long count) => Interlocked.Add(ref _errorReplies, count);
+
+    // instantaneous_ops_per_sec: Redis samples the counter over the last 16 intervals of 100 ms.
+    private readonly long[] _opsSamples = new long[16];
+    private int _sampleIndex;
+    private long _lastSampleCommands;
+    private long _lastSampleTicks = Environment.TickCount64;
+
+    public long InstantaneousOpsPerSec { get; private set; }
+
+    public void Sample()
+    {
+        long now = Environment.TickCount64;
+        long elapsed = now - _lastSampleTicks;
+        if (elapsed < 100)
+        {
+            return;
+        }
+        long commands = CommandsProcessed;
+        _opsSamples[_sampleIndex++ % _opsSamples.Length] = (commands - _lastSampleCommands) * 1000 / elapsed;
+        _lastSampleCommands = commands;
+        _lastSampleTicks = now;
+        InstantaneousOpsPerSec = (long)_opsSamples.Average();
+    }
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _connectionsReceived, 0);
+        Interlocked.Exchange(ref _commandsProcessed, 0);
+        Interlocked.Exchange(ref _netInputBytes, 0);
+        Interlocked.Exchange(ref _netOutputBytes, 0);
+        Interlocked.Exchange(ref _rejectedConnections, 0);
+        Interlocked.Exchange(ref _errorReplies, 0);
+        _lastSampleCommands = 0;
+    }
+}

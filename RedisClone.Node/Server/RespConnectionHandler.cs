@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.Extensions.Logging;
+using RedisClone.Node.Protocol;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>Kestrel's seam for the RESP endpoint: one call per accepted connection, for as long as it lives.</summary>
+public sealed partial class RespConnectionHandler : ConnectionHandler
+{
+    private readonly NodeServer _server;
+    private readonly ILogger<RespConnectionHandler> _logger;
+
+    public RespConnectionHandler(NodeServer server, ILogger<RespConnectionHandler> logger)
+    {
+        _server = server;
+        _logger = logger;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext connection)
+    {
+        _server.Stats.ConnectionReceived();
+        if (_server.Clients.Count >= _server.Settings.MaxClients)
+        {
+            _server.Stats.ConnectionRejected();
+            await connection.Transport.Output.WriteAsync("-ERR max number of clients reached\r\n"u8.ToArray()).ConfigureAwait(false);
+            return;
+        }
+        long fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket?.Handle.ToInt64() ?? -1;
+        var session = new ClientSession(_server.Clients.NextId(), connection.RemoteEndPoint, connection.LocalEndPoint, fd, connection.Abort)
+        {
+            Authenticated = _server.Settings.RequirePass is null,
+        };
+        _server.Clients.Add(session);
+        try
+        {
+            await new RespConnection(_server, session, connection.Transport, _logger).RunAsync().ConfigureAwait(false);
+        }
+        catch (ConnectionResetException)
+        {
+            // The client went away; nothing to report.
+        }
+        catch (ConnectionAbortedException)
+        {
+            // Closed by CLIENT KILL or by the server shutting down.
+        }
+        catch (IOException ex)
+        {
+            LogConnectionError(session.Id, ex.Message);
+        }
+        finally
+        {
+            lock (_server.Keyspace.Sync)
+            {
+                session.UnwatchAll();
+                session.EndMulti();
+            }
+            _server.Clients.Remove(session);
+        }
+    }
+
+    [LoggerMessage(EventId = 1000, Level = LogLevel.Debug, Message = "Client id={ClientId} connection error: {Error}")]
+    private partial void LogConnectionError(long clientId, string error);
+}

@@ -1,0 +1,152 @@
+using System.Net.Sockets;
+using System.Text;
+
+namespace RedisClone.Tests.Infrastructure;
+
+/// <summary>A plain TCP client for exact bytes: sends what it is given, reads whole RESP replies back as text.</summary>
+public sealed class RawClient : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private readonly TcpClient _tcp;
+    private readonly NetworkStream _stream;
+    private readonly List<byte> _pending = [];
+
+    private RawClient(TcpClient tcp)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+    }
+
+    public static RawClient Connect(int port)
+    {
+        var tcp = new TcpClient();
+        tcp.Connect("127.0.0.1", port);
+        tcp.NoDelay = true;
+        return new RawClient(tcp);
+    }
+
+    public void Send(string text) => Send(Encoding.UTF8.GetBytes(text));
+
+    public void Send(byte[] bytes) => _stream.Write(bytes);
+
+    /// <summary>Sends a command as a RESP multibulk request.</summary>
+    public void Command(params string[] args)
+    {
+        var text = new StringBuilder().Append('*').Append(args.Length).Append("\r\n");
+        foreach (string arg in args)
+        {
+            text.Append('$').Append(Encoding.UTF8.GetByteCount(arg)).Append("\r\n").Append(arg).Append("\r\n");
+        }
+        Send(text.ToString());
+    }
+
+    /// <summary>Sends a command and returns its whole reply, as raw RESP text.</summary>
+    public string Call(params string[] args)
+    {
+        Command(args);
+        return ReadReply();
+    }
+
+    /// <summary>Reads exactly one complete RESP reply (nested aggregates included).</summary>
+    public string ReadReply()
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        var reply = new StringBuilder();
+        ReadValue(reply, cts.Token);
+        return reply.ToString();
+    }
+
+    private void ReadValue(StringBuilder reply, CancellationToken token)
+    {
+        string line = ReadLine(token);
+        reply.Append(line).Append("\r\n");
+        char type = line[0];
+        if (type is '$' or '=' or '!')
+        {
+            int length = int.Parse(line.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            if (length >= 0)
+            {
+                reply.Append(Encoding.UTF8.GetString(ReadExactly(length + 2, token)));
+            }
+        }
+        else if (type is '*' or '%' or '~' or '>' or '|')
+        {
+            int count = int.Parse(line.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
+            int items = type is '%' or '|' ? count * 2 : count;
+            for (int i = 0; i < items; i++)
+            {
+                ReadValue(reply, token);
+            }
+        }
+    }
+
+    private string ReadLine(CancellationToken token)
+    {
+        while (true)
+        {
+            for (int i = 0; i + 1 < _pending.Count; i++)
+            {
+                if (_pending[i] == '\r' && _pending[i + 1] == '\n')
+                {
+                    string line = Encoding.UTF8.GetString(_pending.GetRange(0, i).ToArray());
+                    _pending.RemoveRange(0, i + 2);
+                    return line;
+                }
+            }
+            Fill(token);
+        }
+    }
+
+    private byte[] ReadExactly(int count, CancellationToken token)
+    {
+        while (_pending.Count < count)
+        {
+            Fill(token);
+        }
+        byte[] bytes = _pending.GetRange(0, count).ToArray();
+        _pending.RemoveRange(0, count);
+        return bytes;
+    }
+
+    private void Fill(CancellationToken token)
+    {
+        byte[] buffer = new byte[65536];
+        int read = _stream.ReadAsync(buffer, token).AsTask().GetAwaiter().GetResult();
+        if (read == 0)
+        {
+            throw new EndOfStreamException("the server closed the connection");
+        }
+        _pending.AddRange(buffer.AsSpan(0, read).ToArray());
+    }
+
+    /// <summary>True once the server has closed the connection (waits up to the deadline).</summary>
+    public bool WaitForClose()
+    {
+        using var cts = new CancellationTokenSource(Deadline);
+        try
+        {
+            while (true)
+            {
+                Fill(cts.Token);
+            }
+        }
+        catch (EndOfStreamException)
+        {
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stream.Dispose();
+        _tcp.Dispose();
+    }
+}
