@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Hosting;
@@ -19,6 +20,8 @@ public static class NodeHost
         WebApplicationBuilder builder = WebApplication.CreateBuilder(hostArgs.ToArray());
         builder.Configuration.AddInMemoryCollection(flags);
         NodeSettings settings = LoadSettings(builder.Configuration);
+        // Kestrel announces endpoints as http:// URLs, which the RESP endpoint is not; the node prints its own line.
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
         var server = new NodeServer(settings);
         builder.Services.AddSingleton(settings);
