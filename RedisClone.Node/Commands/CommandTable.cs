@@ -31,6 +31,7 @@ public sealed class CommandTable
         ServerCommands.Register(table);
         ConfigCommands.Register(table);
         IntrospectionCommands.Register(table);
+        PubSubCommands.Register(table);
         return table;
     }
 

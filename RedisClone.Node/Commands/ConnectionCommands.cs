@@ -66,7 +66,7 @@ public static class ConnectionCommands
         client.Name = null;
         c.Reply.Protocol = 2;
         c.Reply.Muted = false;
-        client.OnReset?.Invoke(c);
+        c.Server.PubSub.RemoveAll(client);
         client.Authenticated = c.Server.Settings.RequirePass is null;
         c.Reply.WriteRaw(RespLiterals.Reset);
     }

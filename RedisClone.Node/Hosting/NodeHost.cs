@@ -23,9 +23,8 @@ public static class NodeHost
         // Kestrel announces endpoints as http:// URLs, which the RESP endpoint is not; the node prints its own line.
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
-        var server = new NodeServer(settings);
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(server);
+        builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
 
         // The parser enforces client-query-buffer-limit itself; Kestrel's 1 MB default would stall a larger bulk.
@@ -44,6 +43,7 @@ public static class NodeHost
         });
 
         WebApplication app = builder.Build();
+        NodeServer server = app.Services.GetRequiredService<NodeServer>();
         app.Lifetime.ApplicationStarted.Register(() =>
             server.BoundPort = respEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.Port));
         return app;

@@ -15,6 +15,17 @@ public sealed class NodeSettings
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
     public int Hz { get; set; } = 10;
     public int Timeout { get; set; }
+
+    /// <summary>client-output-buffer-limit per class (normal, replica, pubsub); only pubsub has a bounded queue here.</summary>
+    public Dictionary<string, Server.OutputBufferLimit> OutputBufferLimits { get; set; } = new()
+    {
+        ["normal"] = new(0, 0, 0),
+        ["slave"] = new(256L * 1024 * 1024, 64L * 1024 * 1024, 60),
+        ["pubsub"] = Server.OutputBufferLimit.PubSubDefault,
+    };
+
+    /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
+    public string NotifyKeyspaceEvents { get; set; } = "";
 }
 
 /// <summary>One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.</summary>
@@ -62,7 +73,40 @@ public static class SettingCatalog
         new("timeout", "Timeout", "close a client idle for this many seconds; 0 never (default 0)", true,
             s => s.Timeout.ToString(CultureInfo.InvariantCulture),
             (s, v) => ParseInt(v, 0, int.MaxValue, out int t) ? Ok(() => s.Timeout = t) : "a whole number of seconds"),
+        new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client over hard, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
+            s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
+            (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
+        new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
+            s => s.NotifyKeyspaceEvents,
+            (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "a combination of the letters K E g $ l s h z x e t m n d A"),
     ];
+
+    private static Dictionary<string, Server.OutputBufferLimit>? ParseOutputLimits(string value, Dictionary<string, Server.OutputBufferLimit> current)
+    {
+        string[] parts = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || parts.Length % 4 != 0)
+        {
+            return null;
+        }
+        var limits = new Dictionary<string, Server.OutputBufferLimit>(current);
+        for (int i = 0; i < parts.Length; i += 4)
+        {
+            string name = parts[i].ToLowerInvariant() switch
+            {
+                "replica" or "slave" => "slave",
+                "normal" => "normal",
+                "pubsub" => "pubsub",
+                _ => "",
+            };
+            if (name.Length == 0 || !ParseMemory(parts[i + 1], out long hard) || !ParseMemory(parts[i + 2], out long soft)
+                || !int.TryParse(parts[i + 3], NumberStyles.None, CultureInfo.InvariantCulture, out int seconds))
+            {
+                return null;
+            }
+            limits[name] = new Server.OutputBufferLimit(hard, soft, seconds);
+        }
+        return limits;
+    }
 
     public static SettingDescriptor? Find(string name) =>
         All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));

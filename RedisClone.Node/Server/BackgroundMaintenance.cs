@@ -44,6 +44,7 @@ public sealed class BackgroundMaintenance : BackgroundService
             }
         }
         _server.Stats.Sample();
+        _server.PubSub.EnforceSoftLimits(_server.Clients.All);
         CloseIdleClients();
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Server;
@@ -35,7 +36,7 @@ public sealed class ClientSession : IWatcher
     public int Protocol => Reply.Protocol;
 
     /// <summary>Reply bytes waiting to be sent to this client, for CLIENT LIST's omem.</summary>
-    public long PendingOutputBytes { get; set; }
+    public long PendingOutputBytes => Outbound?.PendingBytes ?? 0;
     public bool Authenticated { get; set; }
     public string? Name { get; set; }
     public string LibName { get; set; } = "";
@@ -48,11 +49,31 @@ public sealed class ClientSession : IWatcher
     /// <summary>Bytes waiting in the receive buffer, for CLIENT LIST's qbuf.</summary>
     public long QueryBufferLength { get; set; }
 
-    /// <summary>Channel and pattern subscriptions (the pub/sub layer keeps them up to date).</summary>
+    // Subscriptions, kept by the pub/sub broker under its lock; allocated on first use so idle clients stay small.
+    private HashSet<byte[]>? _channels;
+    private HashSet<byte[]>? _patterns;
+    private HashSet<byte[]>? _shardChannels;
+
+    public int ChannelCount => _channels?.Count ?? 0;
+    public int PatternCount => _patterns?.Count ?? 0;
+    public int ShardChannelCount => _shardChannels?.Count ?? 0;
     public int SubscriptionCount => ChannelCount + PatternCount + ShardChannelCount;
-    public int ChannelCount { get; set; }
-    public int PatternCount { get; set; }
-    public int ShardChannelCount { get; set; }
+
+    public HashSet<byte[]>? Subscriptions(PubSubBroker.Kind kind, bool create) => kind switch
+    {
+        PubSubBroker.Kind.Channel => create ? _channels ??= new(ByteArrayComparer.Instance) : _channels,
+        PubSubBroker.Kind.Pattern => create ? _patterns ??= new(ByteArrayComparer.Instance) : _patterns,
+        _ => create ? _shardChannels ??= new(ByteArrayComparer.Instance) : _shardChannels,
+    };
+
+    /// <summary>Frames from publishers waiting for this client's read loop; created on the first subscription.</summary>
+    public OutboundQueue? Outbound { get; set; }
+
+    /// <summary>Wakes this client's read loop so it sends what <see cref="Outbound"/> holds.</summary>
+    public Action Wake { get; set; } = static () => { };
+
+    /// <summary>Set once the client overran its output buffer limit and is being disconnected.</summary>
+    public bool ClosingForOutputLimit { get; set; }
 
     // MULTI / EXEC state.
     public List<byte[][]>? Queued { get; private set; }
@@ -109,9 +130,6 @@ public sealed class ClientSession : IWatcher
         }
         return WatchedKeyTouched;
     }
-
-    /// <summary>Extra state to clear on RESET (pub/sub subscriptions register here).</summary>
-    public Action<Commands.CommandContext>? OnReset { get; set; }
 
     public void Kill()
     {

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Hosting;
+using Microsoft.Extensions.Logging;
 using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Server;
@@ -9,14 +11,21 @@ namespace RedisClone.Node.Server;
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
 public sealed class NodeServer
 {
-    public NodeServer(NodeSettings settings)
+    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
     {
+        PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>());
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
         Limits = new RequestLimits { ProtoMaxBulkLen = settings.ProtoMaxBulkLen, ClientQueryBufferLimit = settings.ClientQueryBufferLimit };
         Commands = CommandTable.CreateDefault();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         InfoSections = [.. ServerCommands.CoreSections()];
+        ExtraStats.Add(("pubsub_channels", () => PubSub.ChannelCount));
+        ExtraStats.Add(("pubsub_patterns", () => PubSub.PatternCount));
+        ExtraStats.Add(("pubsubshard_channels", () => PubSub.ShardChannelCount));
+        ExtraStats.Add(("client_output_buffer_limit_disconnections", () => PubSub.OutputLimitDisconnections));
+        StatsReset += PubSub.ResetStats;
+        SettingsChanged();
     }
 
     /// <summary>INFO's sections in order; components add their own.</summary>
@@ -30,6 +39,7 @@ public sealed class NodeServer
 
     public NodeSettings Settings { get; }
     public Keyspace Keyspace { get; }
+    public PubSubBroker PubSub { get; }
     public RequestLimits Limits { get; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
@@ -45,7 +55,13 @@ public sealed class NodeServer
     {
         Limits.ProtoMaxBulkLen = Settings.ProtoMaxBulkLen;
         Limits.ClientQueryBufferLimit = Settings.ClientQueryBufferLimit;
+        PubSub.Limit = Settings.OutputBufferLimits["pubsub"];
+        // The setting is validated when it is set, so it always parses here.
+        NotifyFlags = KeyspaceEvents.TryParse(Settings.NotifyKeyspaceEvents, out KeyspaceEventFlags flags) ? flags : KeyspaceEventFlags.None;
     }
+
+    /// <summary>notify-keyspace-events, parsed.</summary>
+    public KeyspaceEventFlags NotifyFlags { get; private set; }
 }
 
 /// <summary>Server-wide counters for INFO stats (reset by CONFIG RESETSTAT where Redis resets them).</summary>

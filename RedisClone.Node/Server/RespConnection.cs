@@ -44,10 +44,12 @@ public sealed partial class RespConnection
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            long consumed = ProcessBatch(buffer);
+            long consumed = ProcessBatch(buffer, output);
             _session.QueryBufferLength = buffer.Length - consumed;
             _server.Stats.AddInput(consumed);
             input.AdvanceTo(buffer.GetPosition(consumed), buffer.End);
+            // Messages published while the batch ran go out with its replies; a cancelled read means only these.
+            _session.Outbound?.DrainTo(output);
 
             long written = output.UnflushedBytes;
             if (written > 0)
@@ -59,7 +61,7 @@ public sealed partial class RespConnection
                     break;
                 }
             }
-            if (_session.CloseAfterReply || result.IsCompleted || result.IsCanceled)
+            if (_session.CloseAfterReply || (result.IsCompleted && !result.IsCanceled))
             {
                 break;
             }
@@ -67,7 +69,7 @@ public sealed partial class RespConnection
     }
 
     /// <summary>Parses and runs the complete commands at the start of <paramref name="buffer"/>; returns the bytes used.</summary>
-    private long ProcessBatch(ReadOnlySequence<byte> buffer)
+    private long ProcessBatch(ReadOnlySequence<byte> buffer, PipeWriter output)
     {
         long offset = 0;
         int executed = 0;
@@ -100,6 +102,8 @@ public sealed partial class RespConnection
                     keyspace.Sync.Enter();
                     locked = true;
                     keyspace.UpdateClock();
+                    // Messages queued before this batch must reach the client before the batch's replies.
+                    _session.Outbound?.DrainTo(output);
                 }
                 ExecuteOne();
                 if (++executed % CommandsPerLockHold == 0)

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
-using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Server;
 
@@ -30,6 +29,7 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         var session = new ClientSession(_server.Clients.NextId(), connection.RemoteEndPoint, connection.LocalEndPoint, fd, connection.Abort)
         {
             Authenticated = _server.Settings.RequirePass is null,
+            Wake = connection.Transport.Input.CancelPendingRead,
         };
         _server.Clients.Add(session);
         try
@@ -50,10 +50,12 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         }
         finally
         {
+            session.Outbound?.Close();
             lock (_server.Keyspace.Sync)
             {
                 session.UnwatchAll();
                 session.EndMulti();
+                _server.PubSub.RemoveAll(session);
             }
             _server.Clients.Remove(session);
         }

@@ -1,0 +1,293 @@
+using Microsoft.Extensions.Logging;
+using RedisClone.Node.Server;
+using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
+
+namespace RedisClone.Node.PubSub;
+
+/// <summary>
+/// The routing index of pub/sub: channel -> subscribers, pattern -> subscribers, shard channel -> subscribers.
+/// A publish costs O(subscribers of the channel + distinct patterns): each pattern is matched once, however many
+/// clients share it, and each frame is encoded once per protocol. Delivery hands the frame to each subscriber's
+/// bounded <see cref="OutboundQueue"/> and never waits on a socket. Empty entries leave the index at once.
+/// </summary>
+public sealed partial class PubSubBroker
+{
+    private readonly Lock _sync = new();
+    private readonly Dictionary<byte[], HashSet<ClientSession>> _channels = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], HashSet<ClientSession>> _patterns = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], HashSet<ClientSession>> _shardChannels = new(ByteArrayComparer.Instance);
+    private readonly ILogger _logger;
+
+    public PubSubBroker(ILogger logger) => _logger = logger;
+
+    /// <summary>client-output-buffer-limit for pub/sub clients (CONFIG SET changes it).</summary>
+    public OutputBufferLimit Limit { get; set; } = OutputBufferLimit.PubSubDefault;
+
+    public long MessagesPublished { get; private set; }
+    public long MessagesDelivered { get; private set; }
+    public long MessagesDropped { get; private set; }
+    public long OutputLimitDisconnections { get; private set; }
+
+    public int ChannelCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _channels.Count;
+            }
+        }
+    }
+
+    public int PatternCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _patterns.Count;
+            }
+        }
+    }
+
+    public int ShardChannelCount
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _shardChannels.Count;
+            }
+        }
+    }
+
+    public enum Kind
+    {
+        Channel,
+        Pattern,
+        Shard,
+    }
+
+    private Dictionary<byte[], HashSet<ClientSession>> IndexOf(Kind kind) => kind switch
+    {
+        Kind.Channel => _channels,
+        Kind.Pattern => _patterns,
+        _ => _shardChannels,
+    };
+
+    /// <summary>Adds a subscription; false when the client already had it.</summary>
+    public bool Subscribe(ClientSession client, Kind kind, byte[] name)
+    {
+        lock (_sync)
+        {
+            if (!client.Subscriptions(kind, create: true)!.Add(name))
+            {
+                return false;
+            }
+            Dictionary<byte[], HashSet<ClientSession>> index = IndexOf(kind);
+            if (!index.TryGetValue(name, out HashSet<ClientSession>? subscribers))
+            {
+                subscribers = [];
+                index[name] = subscribers;
+            }
+            subscribers.Add(client);
+            client.Outbound ??= new OutboundQueue(client.Wake);
+            return true;
+        }
+    }
+
+    /// <summary>Removes a subscription; false when the client did not have it.</summary>
+    public bool Unsubscribe(ClientSession client, Kind kind, ReadOnlySpan<byte> name)
+    {
+        lock (_sync)
+        {
+            HashSet<byte[]>? own = client.Subscriptions(kind, create: false);
+            if (own is null || !own.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out byte[]? stored))
+            {
+                return false;
+            }
+            own.Remove(stored);
+            Dictionary<byte[], HashSet<ClientSession>> index = IndexOf(kind);
+            if (index.TryGetValue(stored, out HashSet<ClientSession>? subscribers))
+            {
+                subscribers.Remove(client);
+                if (subscribers.Count == 0)
+                {
+                    index.Remove(stored);
+                }
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Drops every subscription of a client (disconnect, RESET).</summary>
+    public void RemoveAll(ClientSession client)
+    {
+        foreach (Kind kind in new[] { Kind.Channel, Kind.Pattern, Kind.Shard })
+        {
+            HashSet<byte[]>? own = client.Subscriptions(kind, create: false);
+            if (own is null)
+            {
+                continue;
+            }
+            foreach (byte[] name in own.ToArray())
+            {
+                Unsubscribe(client, kind, name);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Delivers a PUBLISH to this node's channel and pattern subscribers and returns how many received it.
+    /// <paramref name="publisher"/> (when it is a subscriber itself) gets its frame written straight into its own
+    /// reply stream, ahead of the PUBLISH reply, as Redis orders it.
+    /// </summary>
+    public int Publish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, ClientSession? publisher)
+    {
+        lock (_sync)
+        {
+            MessagesPublished++;
+            int receivers = 0;
+            if (_channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<ClientSession>? subscribers))
+            {
+                var frames = new FramePair(MessageFrame.Message);
+                foreach (ClientSession subscriber in subscribers)
+                {
+                    receivers += Deliver(subscriber, frames.For(subscriber.Protocol == 3, channel, payload), publisher);
+                }
+            }
+            foreach ((byte[] pattern, HashSet<ClientSession> patternSubscribers) in _patterns)
+            {
+                if (!GlobMatcher.IsMatch(pattern, channel))
+                {
+                    continue;
+                }
+                byte[]? resp2 = null, resp3 = null;
+                foreach (ClientSession subscriber in patternSubscribers)
+                {
+                    byte[] frame = subscriber.Protocol == 3
+                        ? resp3 ??= MessageFrame.EncodePattern(true, pattern, channel, payload)
+                        : resp2 ??= MessageFrame.EncodePattern(false, pattern, channel, payload);
+                    receivers += Deliver(subscriber, frame, publisher);
+                }
+            }
+            return receivers;
+        }
+    }
+
+    /// <summary>Delivers an SPUBLISH to this node's shard-channel subscribers.</summary>
+    public int ShardPublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, ClientSession? publisher)
+    {
+        lock (_sync)
+        {
+            MessagesPublished++;
+            if (!_shardChannels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<ClientSession>? subscribers))
+            {
+                return 0;
+            }
+            int receivers = 0;
+            var frames = new FramePair(MessageFrame.ShardMessage);
+            foreach (ClientSession subscriber in subscribers)
+            {
+                receivers += Deliver(subscriber, frames.For(subscriber.Protocol == 3, channel, payload), publisher);
+            }
+            return receivers;
+        }
+    }
+
+    private int Deliver(ClientSession subscriber, byte[] frame, ClientSession? publisher)
+    {
+        if (subscriber == publisher)
+        {
+            subscriber.Reply.WriteRaw(frame);
+            MessagesDelivered++;
+            return 1;
+        }
+        if (subscriber.Outbound!.TryEnqueue(frame, Limit))
+        {
+            MessagesDelivered++;
+            return 1;
+        }
+        // Counted as a receiver, as Redis counts a client it then disconnects; the frame is lost with the client.
+        MessagesDropped++;
+        if (!subscriber.ClosingForOutputLimit)
+        {
+            subscriber.ClosingForOutputLimit = true;
+            OutputLimitDisconnections++;
+            LogOutputLimit(subscriber.Id, subscriber.RemoteAddress);
+            subscriber.Kill();
+        }
+        return 1;
+    }
+
+    /// <summary>The soft limit's timer half, run from the node's periodic task.</summary>
+    public void EnforceSoftLimits(IEnumerable<ClientSession> clients)
+    {
+        foreach (ClientSession client in clients)
+        {
+            if (client.Outbound is { } queue && !client.ClosingForOutputLimit && queue.OverSoftLimitTooLong(Limit))
+            {
+                queue.Close();
+                client.ClosingForOutputLimit = true;
+                lock (_sync)
+                {
+                    OutputLimitDisconnections++;
+                }
+                LogOutputLimit(client.Id, client.RemoteAddress);
+                client.Kill();
+            }
+        }
+    }
+
+    public int SubscriberCount(Kind kind, ReadOnlySpan<byte> name)
+    {
+        lock (_sync)
+        {
+            return IndexOf(kind).GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out HashSet<ClientSession>? s) ? s.Count : 0;
+        }
+    }
+
+    /// <summary>Names with at least one subscriber, optionally filtered by a glob pattern (PUBSUB CHANNELS).</summary>
+    public List<byte[]> Names(Kind kind, ReadOnlySpan<byte> pattern, bool filter)
+    {
+        lock (_sync)
+        {
+            var names = new List<byte[]>();
+            foreach (byte[] name in IndexOf(kind).Keys)
+            {
+                if (!filter || GlobMatcher.IsMatch(pattern, name))
+                {
+                    names.Add(name);
+                }
+            }
+            return names;
+        }
+    }
+
+    public void ResetStats()
+    {
+        lock (_sync)
+        {
+            MessagesPublished = 0;
+            MessagesDelivered = 0;
+            MessagesDropped = 0;
+            OutputLimitDisconnections = 0;
+        }
+    }
+
+    /// <summary>The two encodings of one message, each made at most once and only if a subscriber needs it.</summary>
+    private ref struct FramePair(ReadOnlySpan<byte> kind)
+    {
+        private readonly ReadOnlySpan<byte> _kind = kind;
+        private byte[]? _resp2;
+        private byte[]? _resp3;
+
+        public byte[] For(bool resp3, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload) => resp3
+            ? _resp3 ??= MessageFrame.Encode(true, _kind, channel, payload)
+            : _resp2 ??= MessageFrame.Encode(false, _kind, channel, payload);
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Client id={ClientId} addr={Address} closed for overcoming of output buffer limits.")]
+    private partial void LogOutputLimit(long clientId, string address);
+}

@@ -1,0 +1,130 @@
+using System.Buffers;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>
+/// Frames that other connections (publishers, the cluster) want sent to this client. Enqueueing never waits:
+/// the frame is queued (shared, not copied) and the client's own read loop is woken to copy it into its output and
+/// flush. The queue is bounded by Redis's client-output-buffer-limit rule for pub/sub clients; a client that
+/// overruns it is disconnected and its pending frames are dropped.
+/// </summary>
+public sealed class OutboundQueue
+{
+    private readonly Lock _sync = new();
+    private readonly Action _wake;
+    private Queue<ReadOnlyMemory<byte>>? _frames;
+    private long _bytes;
+    private long _softLimitSince = -1;
+    private bool _closed;
+
+    public OutboundQueue(Action wake) => _wake = wake;
+
+    /// <summary>Bytes queued and not yet handed to the connection's output.</summary>
+    public long PendingBytes
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _bytes;
+            }
+        }
+    }
+
+    /// <summary>Queues a frame; false when the limit is overrun (the caller disconnects the client) or it is closed.</summary>
+    public bool TryEnqueue(ReadOnlyMemory<byte> frame, OutputBufferLimit limit)
+    {
+        bool wake;
+        lock (_sync)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+            long after = _bytes + frame.Length;
+            if (IsOverLimit(after, limit))
+            {
+                _closed = true;
+                _frames?.Clear();
+                _bytes = 0;
+                return false;
+            }
+            _frames ??= new Queue<ReadOnlyMemory<byte>>();
+            _frames.Enqueue(frame);
+            _bytes = after;
+            wake = _frames.Count == 1;
+        }
+        if (wake)
+        {
+            _wake();
+        }
+        return true;
+    }
+
+    /// <summary>Redis's checkClientOutputBufferLimits: over the hard limit at once, or over the soft one for too long.</summary>
+    private bool IsOverLimit(long bytes, OutputBufferLimit limit)
+    {
+        if (limit.HardBytes > 0 && bytes > limit.HardBytes)
+        {
+            return true;
+        }
+        if (limit.SoftBytes > 0 && bytes > limit.SoftBytes)
+        {
+            long now = Environment.TickCount64;
+            if (_softLimitSince < 0)
+            {
+                _softLimitSince = now;
+            }
+            return now - _softLimitSince > limit.SoftSeconds * 1000L;
+        }
+        _softLimitSince = -1;
+        return false;
+    }
+
+    /// <summary>The periodic half of the soft-limit rule: a client that stays above it without new frames is caught here.</summary>
+    public bool OverSoftLimitTooLong(OutputBufferLimit limit)
+    {
+        lock (_sync)
+        {
+            return !_closed && _softLimitSince >= 0 && _bytes > limit.SoftBytes && Environment.TickCount64 - _softLimitSince > limit.SoftSeconds * 1000L;
+        }
+    }
+
+    /// <summary>Moves every queued frame into <paramref name="output"/> (called by the client's read loop only).</summary>
+    public void DrainTo(IBufferWriter<byte> output)
+    {
+        lock (_sync)
+        {
+            if (_frames is null || _frames.Count == 0)
+            {
+                return;
+            }
+            while (_frames.TryDequeue(out ReadOnlyMemory<byte> frame))
+            {
+                output.Write(frame.Span);
+            }
+            _bytes = 0;
+            _softLimitSince = -1;
+            if (_frames.EnsureCapacity(0) > 64)
+            {
+                _frames = null; // a burst should not pin a large queue to an idle subscriber
+            }
+        }
+    }
+
+    public void Close()
+    {
+        lock (_sync)
+        {
+            _closed = true;
+            _frames = null;
+            _bytes = 0;
+        }
+    }
+}
+
+/// <summary>One class of client-output-buffer-limit: hard bytes, soft bytes and soft seconds (0 = no limit).</summary>
+public sealed record OutputBufferLimit(long HardBytes, long SoftBytes, int SoftSeconds)
+{
+    public static readonly OutputBufferLimit PubSubDefault = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
+}
