@@ -26,6 +26,8 @@ public sealed class NodeServer
         ExtraStats.Add(("client_output_buffer_limit_disconnections", () => PubSub.OutputLimitDisconnections));
         StatsReset += PubSub.ResetStats;
         SettingsChanged();
+        Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
+        Keyspace.KeyExpired += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
     }
 
     /// <summary>INFO's sections in order; components add their own.</summary>

@@ -78,6 +78,7 @@ public sealed class Database
         {
             byte[] stored = key.ToArray();
             slot = _table.Add(stored, value, KeyTable.NoExpiry);
+            _keyspace.OnKeyCreated(this, stored);
             if (expireAt != KeyTable.NoExpiry)
             {
                 SetExpireAt(slot, expireAt);

@@ -36,6 +36,9 @@ public sealed class Keyspace
     /// <summary>Raised under the lock when a key expires (lazily or by the sweep); keyspace events hook here.</summary>
     public event Action<Database, byte[]>? KeyExpired;
 
+    /// <summary>Raised under the lock when a key is created (the "new" keyspace event).</summary>
+    public event Action<Database, byte[]>? KeyCreated;
+
     private readonly long _startTicks = Environment.TickCount64;
 
     public int Count => _databases.Length;
@@ -49,6 +52,8 @@ public sealed class Keyspace
     }
 
     internal void OnKeyExpired(Database database, byte[] key) => KeyExpired?.Invoke(database, key);
+
+    internal void OnKeyCreated(Database database, byte[] key) => KeyCreated?.Invoke(database, key);
 
     public void FlushAll()
     {
