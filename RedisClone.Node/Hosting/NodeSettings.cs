@@ -73,6 +73,9 @@ public static class SettingCatalog
         new("timeout", "Timeout", "close a client idle for this many seconds; 0 never (default 0)", true,
             s => s.Timeout.ToString(CultureInfo.InvariantCulture),
             (s, v) => ParseInt(v, 0, int.MaxValue, out int t) ? Ok(() => s.Timeout = t) : "a whole number of seconds"),
+        // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
+        new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "empty (the node does not persist)"),
+        new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "no (the node does not persist)"),
         new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client over hard, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
             (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),

@@ -13,7 +13,10 @@ namespace RedisClone.Node.Server;
 /// </summary>
 public sealed partial class RespConnection
 {
-    private const int CommandsPerLockHold = 1024;
+    // A batch runs under one hold of the keyspace lock and is flushed once; these caps keep a huge pipeline
+    // (redis-cli --pipe) from holding the lock or buffering replies without end.
+    private const int MaxCommandsPerBatch = 1024;
+    private const long MaxReplyBytesPerBatch = 1024 * 1024;
 
     private readonly NodeServer _server;
     private readonly ClientSession _session;
@@ -44,10 +47,12 @@ public sealed partial class RespConnection
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            long consumed = ProcessBatch(buffer, output);
+            (long consumed, bool moreReady) = ProcessBatch(buffer, output);
             _session.QueryBufferLength = buffer.Length - consumed;
             _server.Stats.AddInput(consumed);
-            input.AdvanceTo(buffer.GetPosition(consumed), buffer.End);
+            SequencePosition consumedTo = buffer.GetPosition(consumed);
+            // Marking everything examined makes the next read wait for new bytes, so not when whole commands remain.
+            input.AdvanceTo(consumedTo, moreReady ? consumedTo : buffer.End);
             // Messages published while the batch ran go out with its replies; a cancelled read means only these.
             _session.Outbound?.DrainTo(output);
 
@@ -68,19 +73,29 @@ public sealed partial class RespConnection
         }
     }
 
-    /// <summary>Parses and runs the complete commands at the start of <paramref name="buffer"/>; returns the bytes used.</summary>
-    private long ProcessBatch(ReadOnlySequence<byte> buffer, PipeWriter output)
+    /// <summary>
+    /// Parses and runs the complete commands at the start of <paramref name="buffer"/>, up to a batch's worth;
+    /// returns the bytes used and whether it stopped early with complete commands left over.
+    /// </summary>
+    private (long Consumed, bool MoreReady) ProcessBatch(ReadOnlySequence<byte> buffer, PipeWriter output)
     {
-        long offset = 0;
+        ReadOnlySequence<byte> remaining = buffer;
         int executed = 0;
+        bool moreReady = false;
         Keyspace keyspace = _server.Keyspace;
         bool locked = false;
         try
         {
             while (!_session.CloseAfterReply)
             {
+                if (executed >= MaxCommandsPerBatch || output.UnflushedBytes >= MaxReplyBytesPerBatch)
+                {
+                    // Flush what this batch produced and let other clients have the lock before going on.
+                    moreReady = true;
+                    break;
+                }
                 _parser.Unauthenticated = !_session.Authenticated;
-                ParseResult parsed = _parser.TryParse(offset == 0 ? buffer : buffer.Slice(offset), _args, out long used);
+                ParseResult parsed = _parser.TryParse(remaining, _args, out long used);
                 if (parsed == ParseResult.NeedMore)
                 {
                     break;
@@ -92,7 +107,7 @@ public sealed partial class RespConnection
                     LogProtocolError(_session.Id, _session.RemoteAddress, _parser.Error);
                     break;
                 }
-                offset += used;
+                remaining = remaining.Slice(used);
                 if (_args.Count == 0)
                 {
                     continue;
@@ -106,12 +121,7 @@ public sealed partial class RespConnection
                     _session.Outbound?.DrainTo(output);
                 }
                 ExecuteOne();
-                if (++executed % CommandsPerLockHold == 0)
-                {
-                    // A long pipeline yields the lock now and then so other clients are not starved.
-                    keyspace.Sync.Exit();
-                    locked = false;
-                }
+                executed++;
             }
         }
         finally
@@ -127,7 +137,7 @@ public sealed partial class RespConnection
             _server.Stats.AddCommands(executed);
             _server.Stats.AddErrors(_writer.TakeErrorCount());
         }
-        return offset;
+        return (buffer.Length - remaining.Length, moreReady);
     }
 
     private void ExecuteOne()
