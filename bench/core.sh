@@ -56,12 +56,21 @@ mkdir -p "$RESULTS"
 NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
 GARNET_BIN=$TOOLS_DIR/garnet/garnet-server
 
-log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&2; }
+# Progress goes to the script's own stderr, kept on fd 9: a trap can fire while
+# a step's output is redirected to a file.
+exec 9>&2
+log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
 die() { log "FATAL: $*"; exit 1; }
 
 declare -A PID=() PORT=() LABEL=() STATUS=() NOTES=()
 LABEL[redis]="Redis"; LABEL[garnet]="Garnet"; LABEL[node]="RedisClone"
 WATCHDOG_PID=""
+STEP_PID=""
+
+# Long steps run in the background and are waited for, so that a signal (the
+# watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
+# (<&0: a background command would otherwise read /dev/null, not our stdin.)
+run_step() { "$@" <&0 & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
 
 # ---------------------------------------------------------------- cleanup
 stop_server() {   # stop_server NAME — TERM, wait up to 10 s, then KILL; only our own PID
@@ -80,6 +89,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   local s
+  if [[ -n $STEP_PID ]]; then kill -TERM "$STEP_PID" 2>/dev/null; wait "$STEP_PID" 2>/dev/null; fi
   for s in "${!PID[@]}"; do stop_server "$s"; done
   if [[ -n $WATCHDOG_PID ]]; then kill -TERM "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null; fi
   log "logs and raw results kept in $WORK"
@@ -131,7 +141,7 @@ ensure_garnet() {
 build_node() {
   if [[ $SKIP_BUILD == 1 && -f $NODE_DLL ]]; then log "BENCH_SKIP_BUILD=1: using existing $NODE_DLL"; return 0; fi
   log "building the node: dotnet build RedisClone.Node -c Release"
-  if ! (cd "$REPO_ROOT" && timeout 600 dotnet build RedisClone.Node -c Release -nologo >"$WORK/node-build.log" 2>&1); then
+  if ! run_step timeout 600 dotnet build "$REPO_ROOT/RedisClone.Node" -c Release -nologo --disable-build-servers >"$WORK/node-build.log" 2>&1; then
     tail -20 "$WORK/node-build.log" >&2
     die "node build failed (log: $WORK/node-build.log)"
   fi
@@ -164,9 +174,9 @@ start_server() {   # start_server NAME — starts it on a fresh free port and wa
   local logf=$WORK/$s.log
   echo "=== start $(date) port $p" >>"$logf"
   case $s in
-    redis)  (cd "$dir" && exec redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize no) >>"$logf" 2>&1 & ;;
-    garnet) (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 & ;;
-    node)   (cd "$dir" && exec dotnet "$NODE_DLL" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 & ;;
+    redis)  (cd "$dir" && exec redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize no) >>"$logf" 2>&1 9>&- & ;;
+    garnet) (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 9>&- & ;;
+    node)   (cd "$dir" && exec dotnet "$NODE_DLL" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 9>&- & ;;
   esac
   PID[$s]=$!
   local deadline=$(( $(date +%s) + START_TIMEOUT ))
@@ -206,12 +216,15 @@ bench_once() {
   local base=(-h 127.0.0.1 -p "${PORT[$s]}" -c "$CLIENTS" -n "$n" "${pflag[@]}" "${rflag[@]}")
   local raw=$RESULTS/$s.$mode.$rep
   rcli "$s" flushall >/dev/null 2>&1 || log "FLUSHALL failed on ${LABEL[$s]}"
-  timeout -k 5 "$STEP_TIMEOUT" redis-benchmark "${base[@]}" -t set,get,incr -q --csv >"$raw.csv" 2>"$raw.err"
+  run_step timeout -k 5 "$STEP_TIMEOUT" redis-benchmark "${base[@]}" -t set,get,incr -q --csv >"$raw.csv" 2>"$raw.err"
   local rc1=$?
   # shellcheck disable=SC2046
-  timeout -k 5 "$STEP_TIMEOUT" redis-benchmark "${base[@]}" -q --csv $(mget_cmd) >>"$raw.csv" 2>>"$raw.err"
+  run_step timeout -k 5 "$STEP_TIMEOUT" redis-benchmark "${base[@]}" -q --csv $(mget_cmd) >>"$raw.csv" 2>>"$raw.err"
   local rc2=$?
-  (( rc1 != 0 || rc2 != 0 )) && log "redis-benchmark on ${LABEL[$s]} ($mode, rep $rep) exit codes $rc1/$rc2 (124 = timeout); stderr: $(head -c 300 "$raw.err" | tr '\n' ' ')"
+  if (( rc1 != 0 || rc2 != 0 )); then
+    log "redis-benchmark on ${LABEL[$s]} ($mode, rep $rep) exit codes $rc1/$rc2 (124 = timeout); stderr: $(head -c 300 "$raw.err" | tr '\n' ' ')"
+    NOTES[$s]+="redis-benchmark $mode rep $rep exited $rc1/$rc2 (124 = timed out after ${STEP_TIMEOUT}s). "
+  fi
   # "SET","45558.09",... ; custom command rows are named after the command text
   awk -F'"' -v m="$mode" '
     NR>0 && $2 != "test" && $4 ~ /^[0-9.]+$/ {
@@ -238,7 +251,7 @@ gen_resp() {
     for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n", i, v }'
 }
 python_loader() {   # python_loader PORT — same data, raw socket, pipelined in batches of 1000
-  gen_resp | timeout -k 5 "$STEP_TIMEOUT" python3 -c '
+  timeout -k 5 "$STEP_TIMEOUT" python3 -c '
 import socket, sys
 port = int(sys.argv[1]); s = socket.create_connection(("127.0.0.1", port))
 data = sys.stdin.buffer.read(); cmds = data.split(b"*3\r\n")[1:]
@@ -250,7 +263,7 @@ for i in range(0, len(cmds), 1000):
         line, buf = buf.split(b"\r\n", 1); need -= 1
         if line == b"+OK": ok += 1
         else: err += 1
-print("errors: %d, replies: %d" % (err, ok + err))' "$1"
+print("errors: %d, replies: %d" % (err, ok + err))' "$1" < <(gen_resp)
 }
 
 measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS and DBSIZE
@@ -262,7 +275,7 @@ measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS a
   log "loading $MEM_KEYS keys into ${LABEL[$s]}"
   local rc=0
   if [[ ${BENCH_LOADER:-pipe} == pipe ]]; then
-    gen_resp | timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "${PORT[$s]}" --pipe >"$out" 2>&1
+    run_step timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "${PORT[$s]}" --pipe < <(gen_resp) >"$out" 2>&1
     rc=$?
   else
     rc=99; echo "BENCH_LOADER=${BENCH_LOADER}: redis-cli --pipe skipped" >"$out"
@@ -275,7 +288,7 @@ measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS a
       NOTES[$s]+="redis-cli --pipe failed on ${LABEL[$s]}; python loader used. "
     fi
     rcli "$s" flushall >/dev/null 2>&1
-    python_loader "${PORT[$s]}" >"$out" 2>&1 || log "python loader failed on ${LABEL[$s]}: $(tail -3 "$out" | tr '\n' ' ')"
+    run_step python_loader "${PORT[$s]}" >"$out" 2>&1 || log "python loader failed on ${LABEL[$s]}: $(tail -3 "$out" | tr '\n' ' ')"
   fi
   sleep 2   # let background work (GC, rehashing) settle
   local dbsize rk klen vlen
