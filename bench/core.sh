@@ -80,7 +80,7 @@ stop_server() {   # stop_server NAME — TERM, wait up to 10 s, then KILL; only 
     kill -TERM "$p" 2>/dev/null
     local i
     for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$p" 2>/dev/null; then log "$s (pid $p) did not stop on TERM; sending KILL"; kill -KILL "$p" 2>/dev/null; fi
+    if kill -0 "$p" 2>/dev/null; then log "${LABEL[$s]} (pid $p) did not stop within 10 s of TERM; sending KILL"; NOTES[$s]+="${LABEL[$s]} did not stop within 10 s of SIGTERM (killed). "; kill -KILL "$p" 2>/dev/null; fi
   fi
   wait "$p" 2>/dev/null
   PID[$s]=""
@@ -250,20 +250,24 @@ gen_resp() {
     v = ""; for (i = 0; i < 10; i++) v = v "0123456789";   # 100 bytes
     for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n", i, v }'
 }
-python_loader() {   # python_loader PORT — same data, raw socket, pipelined in batches of 1000
+python_loader() {   # python_loader PORT — the same keys and values over a raw socket, 1000 SETs per round trip
   timeout -k 5 "$STEP_TIMEOUT" python3 -c '
 import socket, sys
-port = int(sys.argv[1]); s = socket.create_connection(("127.0.0.1", port))
-data = sys.stdin.buffer.read(); cmds = data.split(b"*3\r\n")[1:]
-ok = err = 0; buf = b""
-for i in range(0, len(cmds), 1000):
-    batch = cmds[i:i+1000]; s.sendall(b"".join(b"*3\r\n" + c for c in batch)); need = len(batch)
-    while need:
-        while b"\r\n" not in buf: buf += s.recv(65536)
-        line, buf = buf.split(b"\r\n", 1); need -= 1
-        if line == b"+OK": ok += 1
-        else: err += 1
-print("errors: %d, replies: %d" % (err, ok + err))' "$1" < <(gen_resp)
+port, n = int(sys.argv[1]), int(sys.argv[2])
+val = b"0123456789" * 10
+s = socket.create_connection(("127.0.0.1", port))
+ok = err = 0
+for start in range(0, n, 1000):
+    end = min(n, start + 1000)
+    s.sendall(b"".join(b"*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n" % (i, val) for i in range(start, end)))
+    buf = b""
+    while buf.count(b"\r\n") < end - start:
+        chunk = s.recv(65536)
+        if not chunk: sys.exit("connection closed by the server")
+        buf += chunk
+    lines = buf.split(b"\r\n")[:-1]
+    ok += lines.count(b"+OK"); err += len(lines) - lines.count(b"+OK")
+print("errors: %d, replies: %d" % (err, ok + err))' "$1" "$MEM_KEYS"
 }
 
 measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS and DBSIZE
@@ -275,7 +279,7 @@ measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS a
   log "loading $MEM_KEYS keys into ${LABEL[$s]}"
   local rc=0
   if [[ ${BENCH_LOADER:-pipe} == pipe ]]; then
-    run_step timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "${PORT[$s]}" --pipe < <(gen_resp) >"$out" 2>&1
+    run_step timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "${PORT[$s]}" --pipe --pipe-timeout 10 < <(gen_resp) >"$out" 2>&1
     rc=$?
   else
     rc=99; echo "BENCH_LOADER=${BENCH_LOADER}: redis-cli --pipe skipped" >"$out"
@@ -284,10 +288,14 @@ measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS a
     if (( rc == 99 )); then
       log "BENCH_LOADER=${BENCH_LOADER}: loading ${LABEL[$s]} with the python loader"
     else
-      log "redis-cli --pipe on ${LABEL[$s]} failed (rc=$rc): $(tail -3 "$out" | tr '\n' ' '); retrying with the python loader"
-      NOTES[$s]+="redis-cli --pipe failed on ${LABEL[$s]}; python loader used. "
+      log "redis-cli --pipe on ${LABEL[$s]} failed (rc=$rc): $(tail -3 "$out" | tr '\n' ' '); restarting it and loading with the python loader instead"
+      NOTES[$s]+="redis-cli --pipe of $MEM_KEYS SETs failed on ${LABEL[$s]} ($(grep -E 'errors:|No replies' "$out" | tr '\n' ' ')); memory measured on a fresh process loaded by the python loader (1000 SETs per round trip). "
+      # a fresh process, so the failed attempt does not inflate the RSS
+      stop_server "$s"
+      start_server "$s" || { STATUS[$s]="failed to restart"; return 1; }
+      sleep 1
+      echo "$(rss_mb "$s")" >"$RESULTS/$s.rss0"
     fi
-    rcli "$s" flushall >/dev/null 2>&1
     run_step python_loader "${PORT[$s]}" >"$out" 2>&1 || log "python loader failed on ${LABEL[$s]}: $(tail -3 "$out" | tr '\n' ' ')"
   fi
   sleep 2   # let background work (GC, rehashing) settle
@@ -370,7 +378,7 @@ report() {
   echo "- RedisClone: commit $NODE_COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1\`"
   echo "- command: \`$CMD\` (took ${ELAPSED}s)"
   echo "- loads: \`redis-benchmark -h 127.0.0.1 -p P -c $CLIENTS -n $N$RFLAG -t set,get,incr -q --csv\` and \`redis-benchmark -h 127.0.0.1 -p P -c $CLIENTS -n $N$RFLAG -q --csv $(mget_cmd)\` (redis-benchmark has no built-in mget test), then the same with \`-n $N_PIPE -P $PIPELINE\`; each run $R time(s), median shown; FLUSHALL before every server's run; servers interleaved per repetition"
-  echo "- memory: fresh server, $(fmt "$MEM_KEYS") distinct keys \`key:%012d\` (16 bytes) with 100-byte values loaded through \`redis-cli --pipe\`, then VmRSS from /proc/PID/status (MiB) and DBSIZE"
+  echo "- memory: fresh server, $(fmt "$MEM_KEYS") distinct keys \`key:%012d\` (16 bytes) with 100-byte values loaded through \`redis-cli --pipe\` (or, where a note says so, a python loader sending 1000 SETs per round trip), then VmRSS from /proc/PID/status (MiB) and DBSIZE"
   echo
   echo "| load | Redis ops/s | Garnet ops/s | RedisClone ops/s | RedisClone/Redis |"
   echo "| --- | ---: | ---: | ---: | ---: |"
