@@ -3,7 +3,7 @@
 # with redis-benchmark, on this machine (issue 2).
 #
 # Usage (from anywhere):   bash bench/core.sh
-# Quick validation run:    BENCH_N=20000 BENCH_N_PIPE=100000 BENCH_R=1 BENCH_MEM_KEYS=100000 bash bench/core.sh
+# Quick validation run:    BENCH_N=20000 BENCH_N_PIPE=200000 BENCH_R=1 BENCH_MEM_KEYS=100000 bash bench/core.sh
 #
 # Everything is configurable with environment variables (defaults in brackets):
 #   BENCH_N            requests per test, unpipelined                  [200000]
