@@ -25,7 +25,7 @@ public static class ConfigCommands
             ReadOnlySpan<byte> pattern = c.Args[i];
             foreach (SettingDescriptor setting in SettingCatalog.All)
             {
-                if (!matches.Contains(setting) && GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(setting.Name), ignoreCase: true))
+                if (setting.InConfig && !matches.Contains(setting) && GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(setting.Name), ignoreCase: true))
                 {
                     matches.Add(setting);
                 }
@@ -51,7 +51,7 @@ public static class ConfigCommands
         {
             string name = c.ArgString(i);
             SettingDescriptor? setting = SettingCatalog.Find(name);
-            if (setting is null)
+            if (setting is null || !setting.InConfig)
             {
                 c.Reply.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");
                 return;

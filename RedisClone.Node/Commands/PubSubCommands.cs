@@ -90,11 +90,18 @@ public static class PubSubCommands
         c.Reply.WriteInteger(count);
     }
 
-    private static void Publish(CommandContext c) =>
+    /// <summary>Delivers here, then to every peer with a matching subscriber; the reply counts this node's receivers, as in Redis Cluster.</summary>
+    private static void Publish(CommandContext c)
+    {
         c.Reply.WriteInteger(c.Server.PubSub.Publish(c.Args[1], c.Args[2], c.Client));
+        c.Server.Cluster?.Forward(PubSubBroker.Kind.Channel, c.Args[1], c.Args[2], "", "");
+    }
 
-    private static void SPublish(CommandContext c) =>
+    private static void SPublish(CommandContext c)
+    {
         c.Reply.WriteInteger(c.Server.PubSub.ShardPublish(c.Args[1], c.Args[2], c.Client));
+        c.Server.Cluster?.Forward(PubSubBroker.Kind.Shard, c.Args[1], c.Args[2], "", "");
+    }
 
     private static void Names(CommandContext c, PubSubBroker.Kind kind)
     {

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using RedisClone.Node.Cluster;
 using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Hosting;
@@ -22,6 +23,8 @@ public static class NodeHost
         NodeSettings settings = LoadSettings(builder.Configuration);
         // Kestrel announces endpoints as http:// URLs, which the RESP endpoint is not; the node prints its own line.
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        // Every gossip link is a long HTTP/2 request; the per-request lines would drown the node's own log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
@@ -30,6 +33,12 @@ public static class NodeHost
         // The parser enforces client-query-buffer-limit itself; Kestrel's 1 MB default would stall a larger bulk.
         builder.Services.Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = null);
         var respEndpoints = new List<ListenOptions>();
+        var gossipEndpoints = new List<ListenOptions>();
+        if (settings.Clustered)
+        {
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(sp => new ClusterNode(sp.GetRequiredService<NodeServer>(), sp.GetRequiredService<ILoggerFactory>()));
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string address in settings.Bind)
@@ -39,6 +48,19 @@ public static class NodeHost
                     listen.UseConnectionHandler<RespConnectionHandler>();
                     respEndpoints.Add(listen);
                 });
+                if (settings.Clustered)
+                {
+                    kestrel.Listen(ParseAddress(address), settings.EffectiveClusterPort, listen =>
+                    {
+                        // gRPC needs HTTP/2; without TLS that means an HTTP/2-only endpoint (prior knowledge).
+                        listen.Protocols = HttpProtocols.Http2;
+                        if (settings.ClusterTlsCertificate is not null)
+                        {
+                            listen.UseHttps(settings.ClusterTlsCertificate, settings.ClusterTlsCertificatePassword);
+                        }
+                        gossipEndpoints.Add(listen);
+                    });
+                }
             }
         });
 
@@ -46,6 +68,18 @@ public static class NodeHost
         NodeServer server = app.Services.GetRequiredService<NodeServer>();
         app.Lifetime.ApplicationStarted.Register(() =>
             server.BoundPort = respEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.Port));
+        if (settings.Clustered)
+        {
+            app.MapGrpcService<GossipService>();
+            ClusterNode cluster = app.Services.GetRequiredService<ClusterNode>();
+            app.Lifetime.ApplicationStarted.Register(() =>
+            {
+                server.Cluster = cluster;
+                server.PubSub.InterestListener = cluster;
+                cluster.Start(gossipEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.EffectiveClusterPort));
+            });
+            app.Lifetime.ApplicationStopping.Register(() => cluster.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
         return app;
     }
 
@@ -75,6 +109,12 @@ public static class NodeHost
                     $"invalid value '{value}' for {descriptor.Flag} ({SettingCatalog.Section}:{descriptor.ConfigKey}): expected {expected}");
             }
         }
+        // An Aspire AppHost hands each node its peers' gossip endpoints as services:<peer>:gossip:0.
+        settings.DiscoveredPeers = configuration.GetSection("services").GetChildren()
+            .Select(service => service.GetSection("gossip:0").Value)
+            .Where(url => !string.IsNullOrWhiteSpace(url))
+            .Select(url => url!)
+            .ToArray();
         return settings;
     }
 }

@@ -26,6 +26,31 @@ public sealed class NodeSettings
 
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
+
+    // Cluster (gossip) settings: see Cluster/ClusterNode.cs. Read at start only.
+    public string? NodeName { get; set; }
+    public int? ClusterPort { get; set; }
+    public string[] ClusterPeers { get; set; } = [];
+    public string? ClusterKey { get; set; }
+    public string? ClusterAnnounceAddress { get; set; }
+    public int ClusterReplayWindowMs { get; set; } = 5000;
+    public int ClusterReplayWindowMessages { get; set; } = 100_000;
+    public long ClusterReplayWindowBytes { get; set; } = 64L * 1024 * 1024;
+    public int ClusterHeartbeatMs { get; set; } = 500;
+    public int ClusterSuspectMs { get; set; } = 3000;
+    public int ClusterDeadMs { get; set; } = 10_000;
+    public string? ClusterTlsCertificate { get; set; }
+    public string? ClusterTlsCertificatePassword { get; set; }
+    public string? ClusterTlsCa { get; set; }
+
+    /// <summary>Peers found in service-discovery configuration (services:&lt;name&gt;:gossip:0), as an Aspire AppHost injects them.</summary>
+    public string[] DiscoveredPeers { get; set; } = [];
+
+    /// <summary>A node is clustered when it has peers or a cluster port was set explicitly.</summary>
+    public bool Clustered => ClusterPeers.Length > 0 || DiscoveredPeers.Length > 0 || ClusterPort is not null;
+
+    /// <summary>The gossip port: as set, or the RESP port + 10000 like Redis's cluster bus (0 stays 0: any free port).</summary>
+    public int EffectiveClusterPort => ClusterPort ?? (Port == 0 ? 0 : Port + 10000);
 }
 
 /// <summary>One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.</summary>
@@ -38,6 +63,9 @@ public sealed record SettingDescriptor(
     Func<NodeSettings, string, string?> Set)
 {
     public string Flag => "--" + Name;
+
+    /// <summary>False for settings CONFIG GET must not show (secrets) or that only exist at start.</summary>
+    public bool InConfig { get; init; } = true;
 }
 
 public static class SettingCatalog
@@ -82,7 +110,42 @@ public static class SettingCatalog
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
             s => s.NotifyKeyspaceEvents,
             (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "a combination of the letters K E g $ l s h z x e t m n d A"),
+        new("node-name", "NodeName", "this node's name in the cluster (default: an id derived from host and port)", false,
+            s => s.NodeName ?? "", (s, v) => v.Length > 0 && v.All(ch => ch is > ' ' and <= '~') ? Ok(() => s.NodeName = v) : "a name without spaces") { InConfig = false },
+        new("cluster-port", "ClusterPort", "gossip (gRPC) port; setting it, or peers, makes the node join a cluster (default: port + 10000)", false,
+            s => s.ClusterPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => ParseInt(v, 0, 65535, out int p) ? Ok(() => s.ClusterPort = p) : "an integer from 0 to 65535") { InConfig = false },
+        new("cluster-peers", "ClusterPeers", "seed gossip endpoints, host:port separated by commas (also read from services:<peer>:gossip:0)", false,
+            s => string.Join(',', s.ClusterPeers), (s, v) => ParsePeers(v, out string[] peers) ? Ok(() => s.ClusterPeers = peers) : "host:port or http(s)://host:port entries separated by commas") { InConfig = false },
+        new("cluster-key", "ClusterKey", "shared secret every gossip call must carry (default: none)", false,
+            s => s.ClusterKey ?? "", (s, v) => Ok(() => s.ClusterKey = v.Length == 0 ? null : v)) { InConfig = false },
+        new("cluster-announce-address", "ClusterAnnounceAddress", "gossip URL peers should use for this node (default: http://<bind>:<cluster-port>)", false,
+            s => s.ClusterAnnounceAddress ?? "", (s, v) => Uri.TryCreate(v, UriKind.Absolute, out _) ? Ok(() => s.ClusterAnnounceAddress = v) : "an absolute URL such as http://10.0.0.5:16379") { InConfig = false },
+        new("cluster-replay-window-ms", "ClusterReplayWindowMs", "how long a node keeps messages for a peer whose link dropped (default 5000)", false,
+            s => s.ClusterReplayWindowMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 0, 3_600_000, out int ms) ? Ok(() => s.ClusterReplayWindowMs = ms) : "milliseconds from 0 to 3600000") { InConfig = false },
+        new("cluster-replay-window-messages", "ClusterReplayWindowMessages", "most messages kept per peer for replay (default 100000)", false,
+            s => s.ClusterReplayWindowMessages.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 1, 100_000_000, out int n) ? Ok(() => s.ClusterReplayWindowMessages = n) : "a count from 1 to 100000000") { InConfig = false },
+        new("cluster-replay-window-bytes", "ClusterReplayWindowBytes", "most payload bytes kept per peer for replay (default 64mb)", false,
+            s => s.ClusterReplayWindowBytes.ToString(CultureInfo.InvariantCulture), (s, v) => ParseMemory(v, out long b) && b >= 1024 * 1024 ? Ok(() => s.ClusterReplayWindowBytes = b) : "a size of at least 1mb") { InConfig = false },
+        new("cluster-heartbeat-ms", "ClusterHeartbeatMs", "interval of heartbeats on each link (default 500)", false,
+            s => s.ClusterHeartbeatMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 60_000, out int ms) ? Ok(() => s.ClusterHeartbeatMs = ms) : "milliseconds from 10 to 60000") { InConfig = false },
+        new("cluster-suspect-ms", "ClusterSuspectMs", "silence after which a peer is suspect (default 3000)", false,
+            s => s.ClusterSuspectMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 3_600_000, out int ms) ? Ok(() => s.ClusterSuspectMs = ms) : "milliseconds from 10 to 3600000") { InConfig = false },
+        new("cluster-dead-ms", "ClusterDeadMs", "silence after which a peer is dead: its interest is dropped (default 10000)", false,
+            s => s.ClusterDeadMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 3_600_000, out int ms) ? Ok(() => s.ClusterDeadMs = ms) : "milliseconds from 10 to 3600000") { InConfig = false },
+        new("cluster-tls-certificate", "ClusterTlsCertificate", "PFX certificate for the gossip endpoint; enables TLS between nodes", false,
+            s => s.ClusterTlsCertificate ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCertificate = v) : "the path of an existing .pfx file") { InConfig = false },
+        new("cluster-tls-certificate-password", "ClusterTlsCertificatePassword", "password of the PFX certificate", false,
+            s => "", (s, v) => Ok(() => s.ClusterTlsCertificatePassword = v)) { InConfig = false },
+        new("cluster-tls-ca", "ClusterTlsCa", "PEM certificate of the authority peers' certificates must chain to (default: the system's trust)", false,
+            s => s.ClusterTlsCa ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCa = v) : "the path of an existing PEM file") { InConfig = false },
     ];
+
+    private static bool ParsePeers(string value, out string[] peers)
+    {
+        peers = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Contains("://", StringComparison.Ordinal) ? p : "http://" + p).ToArray();
+        return peers.All(p => Uri.TryCreate(p, UriKind.Absolute, out Uri? uri) && uri.Port > 0 && uri.Scheme is "http" or "https");
+    }
 
     private static Dictionary<string, Server.OutputBufferLimit>? ParseOutputLimits(string value, Dictionary<string, Server.OutputBufferLimit> current)
     {

@@ -21,6 +21,11 @@ public sealed partial class PubSubBroker
 
     public PubSubBroker(ILogger logger) => _logger = logger;
 
+    private ulong _interestVersion;
+
+    /// <summary>Told when this node gains or loses an interest (the cluster announces it to peers).</summary>
+    public Cluster.IInterestListener? InterestListener { get; set; }
+
     /// <summary>client-output-buffer-limit for pub/sub clients (CONFIG SET changes it).</summary>
     public OutputBufferLimit Limit { get; set; } = OutputBufferLimit.PubSubDefault;
 
@@ -90,6 +95,11 @@ public sealed partial class PubSubBroker
             {
                 subscribers = [];
                 index[name] = subscribers;
+                if (InterestListener is { } listener)
+                {
+                    // The client hears "subscribed" only once every connected peer routes this name here.
+                    client.AddBarrier(listener.InterestChanged(kind, name, added: true, ++_interestVersion));
+                }
             }
             subscribers.Add(client);
             client.Outbound ??= new OutboundQueue(client.Wake);
@@ -115,6 +125,7 @@ public sealed partial class PubSubBroker
                 if (subscribers.Count == 0)
                 {
                     index.Remove(stored);
+                    InterestListener?.InterestChanged(kind, stored, added: false, ++_interestVersion);
                 }
             }
             return true;
@@ -262,6 +273,15 @@ public sealed partial class PubSubBroker
                 }
             }
             return names;
+        }
+    }
+
+    /// <summary>Everything this node subscribes to, with the version of that state, for a peer's fresh link.</summary>
+    public (ulong Version, List<byte[]> Channels, List<byte[]> Patterns, List<byte[]> ShardChannels) InterestState()
+    {
+        lock (_sync)
+        {
+            return (_interestVersion, [.. _channels.Keys], [.. _patterns.Keys], [.. _shardChannels.Keys]);
         }
     }
 

@@ -72,6 +72,24 @@ public sealed class ClientSession : IWatcher
     /// <summary>Wakes this client's read loop so it sends what <see cref="Outbound"/> holds.</summary>
     public Action Wake { get; set; } = static () => { };
 
+    private Task? _barrier;
+
+    /// <summary>Holds this client's next flush until the task completes (a SUBSCRIBE waiting for peers to route to us).</summary>
+    public void AddBarrier(Task task)
+    {
+        if (!task.IsCompleted)
+        {
+            _barrier = _barrier is null ? task : Task.WhenAll(_barrier, task);
+        }
+    }
+
+    public Task? TakeBarrier()
+    {
+        Task? barrier = _barrier;
+        _barrier = null;
+        return barrier;
+    }
+
     /// <summary>Set once the client overran its output buffer limit and is being disconnected.</summary>
     public bool ClosingForOutputLimit { get; set; }
 

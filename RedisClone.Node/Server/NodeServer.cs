@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RedisClone.Node.Cluster;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed class NodeServer
         Commands = CommandTable.CreateDefault();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
         InfoSections = [.. ServerCommands.CoreSections()];
+        InfoSections.Insert(InfoSections.FindIndex(s => s.Name == "keyspace"), GossipInfo.Section(this));
         ExtraStats.Add(("pubsub_channels", () => PubSub.ChannelCount));
         ExtraStats.Add(("pubsub_patterns", () => PubSub.PatternCount));
         ExtraStats.Add(("pubsubshard_channels", () => PubSub.ShardChannelCount));
@@ -42,6 +44,9 @@ public sealed class NodeServer
     public NodeSettings Settings { get; }
     public Keyspace Keyspace { get; }
     public PubSubBroker PubSub { get; }
+
+    /// <summary>The cluster layer, when the node is clustered (null when standalone).</summary>
+    public ClusterNode? Cluster { get; set; }
     public RequestLimits Limits { get; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();

@@ -53,6 +53,10 @@ public sealed partial class RespConnection
             SequencePosition consumedTo = buffer.GetPosition(consumed);
             // Marking everything examined makes the next read wait for new bytes, so not when whole commands remain.
             input.AdvanceTo(consumedTo, moreReady ? consumedTo : buffer.End);
+            if (_session.TakeBarrier() is { } barrier)
+            {
+                await barrier.ConfigureAwait(false);
+            }
             // Messages published while the batch ran go out with its replies; a cancelled read means only these.
             _session.Outbound?.DrainTo(output);
 
