@@ -57,6 +57,13 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
 
     public long ReplayGaps => Interlocked.Read(ref _replayGaps);
 
+    /// <summary>Gossip calls refused for a wrong or missing cluster key.</summary>
+    public long RejectedCalls => Interlocked.Read(ref _rejectedCalls);
+
+    private long _rejectedCalls;
+
+    public void CountRejectedCall() => Interlocked.Increment(ref _rejectedCalls);
+
     /// <summary>The fault switch (tests): while set, every link is down and no new one is accepted or made.</summary>
     public bool LinksCut => Environment.TickCount64 < Interlocked.Read(ref _cutUntilTicks);
 

@@ -25,6 +25,7 @@ public static class GossipInfo
         Line(text, "gossip_peers", members.Count.ToString(CultureInfo.InvariantCulture));
         Line(text, "gossip_peers_alive", members.Count(m => m.State == MemberState.Alive).ToString(CultureInfo.InvariantCulture));
         Line(text, "gossip_replay_gaps", cluster.ReplayGaps.ToString(CultureInfo.InvariantCulture));
+        Line(text, "gossip_rejected_calls", cluster.RejectedCalls.ToString(CultureInfo.InvariantCulture));
         long now = Environment.TickCount64;
         for (int i = 0; i < members.Count; i++)
         {

@@ -24,6 +24,7 @@ public sealed partial class GossipService : Gossip.GossipBase
     {
         if (!_cluster.IsAuthorized(context.RequestHeaders))
         {
+            _cluster.CountRejectedCall();
             LogRejected(context.Peer);
             throw new RpcException(new Status(StatusCode.PermissionDenied, "wrong or missing cluster key"));
         }
