@@ -42,7 +42,21 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         Name = Settings.NodeName ?? DefaultName(Settings);
         Incarnation = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         _keyBytes = Encoding.UTF8.GetBytes(Settings.ClusterKey ?? "");
+        if (Settings.ClusterTlsCa is not null)
+        {
+            try
+            {
+                _authority = X509Certificate2.CreateFromPem(File.ReadAllText(Settings.ClusterTlsCa));
+            }
+            catch (CryptographicException ex)
+            {
+                throw new CommandLine.UsageException($"invalid --cluster-tls-ca (Redis:ClusterTlsCa) '{Settings.ClusterTlsCa}': {ex.Message}");
+            }
+        }
     }
+
+    // The authority peers' certificates must chain to; null: the system's trust decides.
+    private readonly X509Certificate2? _authority;
 
     public NodeSettings Settings { get; }
     public string Name { get; }
@@ -102,9 +116,8 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
             KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
-        if (Settings.ClusterTlsCa is not null)
+        if (_authority is { } authority)
         {
-            X509Certificate2 authority = X509Certificate2.CreateFromPemFile(Settings.ClusterTlsCa);
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(certificate, authority);
         }
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, MaxReceiveMessageSize = 64 * 1024 * 1024 });
