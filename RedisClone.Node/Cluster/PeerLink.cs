@@ -56,7 +56,18 @@ public sealed partial class PeerLink : IAsyncDisposable
     public void Enqueue(Message.Types.Kind kind, Google.Protobuf.ByteString channel, Google.Protobuf.ByteString payload, string traceParent, string traceState)
     {
         Log.Append(kind, channel, payload, traceParent, traceState);
-        _wake.Release();
+        Wake();
+    }
+
+    // At most one pending wake-up: under load the sender is busy anyway, and a counter would only grow.
+    private int _wakePending;
+
+    private void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            _wake.Release();
+        }
     }
 
     /// <summary>Sends an interest change; the task completes when the peer routes by it (or the link is down).</summary>
@@ -74,7 +85,7 @@ public sealed partial class PeerLink : IAsyncDisposable
             {
                 Drop("too many pending control frames");
             }
-            _wake.Release();
+            Wake();
             return done.Task;
         }
     }
@@ -212,6 +223,8 @@ public sealed partial class PeerLink : IAsyncDisposable
         int beats = 0;
         while (!token.IsCancellationRequested)
         {
+            // Cleared before looking for work, so an enqueue after this point always leaves a wake-up behind.
+            Volatile.Write(ref _wakePending, 0);
             while (_control.Reader.TryRead(out LinkFrame? frame))
             {
                 await requests.WriteAsync(frame, token);
