@@ -26,8 +26,8 @@ public class ClusterProcessTests
         {
             using RawClient publisher = RawClient.Connect(ports[0]);
             using RawClient onNode3 = RawClient.Connect(ports[2]);
-            await WaitForPeers(ports[0], 2);
-            await WaitForPeers(ports[2], 2);
+            await WaitForPeers(ports[0], 2, n1, n2, n3);
+            await WaitForPeers(ports[2], 2, n1, n2, n3);
             onNode3.Call("SUBSCRIBE", "proc:chan");
             using (RawClient onNode2 = RawClient.Connect(ports[1]))
             {
@@ -47,7 +47,7 @@ public class ClusterProcessTests
 
             n2.Dispose();
             n2 = await RunningNode.StartAsync(NodeArgs("p2", ports[1], gossip[1], gossip[0], gossip[2]));
-            await WaitForPeers(ports[1], 2);
+            await WaitForPeers(ports[1], 2, n1, n2, n3);
             using RawClient again = RawClient.Connect(ports[1]);
             again.Call("SUBSCRIBE", "proc:chan");
             publisher.Call("PUBLISH", "proc:chan", "after");
@@ -62,13 +62,21 @@ public class ClusterProcessTests
 
     private static string Message(string payload) => $"*3\r\n$7\r\nmessage\r\n$9\r\nproc:chan\r\n${payload.Length}\r\n{payload}\r\n";
 
-    private static async Task WaitForPeers(int port, int count)
+    private static async Task WaitForPeers(int port, int count, params RunningNode[] nodes)
     {
         using RawClient client = RawClient.Connect(port);
-        await ClusterFixture.WaitUntil(() =>
+        string info = "";
+        try
         {
-            string info = client.Call("INFO", "gossip");
-            return info.Split("state=alive,link=up").Length - 1 == count;
-        }, $"node on port {port} to have {count} live peers", seconds: 60);
+            await ClusterFixture.WaitUntil(() =>
+            {
+                info = client.Call("INFO", "gossip");
+                return info.Split("state=alive,link=up").Length - 1 == count;
+            }, $"node on port {port} to have {count} live peers", seconds: 60);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}\nlast INFO gossip:\n{info}\nnode logs:\n{string.Join("\n---\n", nodes.Select(n => n.Output))}", ex);
+        }
     }
 }
