@@ -1,0 +1,201 @@
+using RedisClone.Tests.Infrastructure;
+
+namespace RedisClone.Tests.Compatibility;
+
+/// <summary>MULTI/EXEC/DISCARD/WATCH against redis-server, including what a second connection does to a WATCH.</summary>
+public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) : DifferentialTestBase(fixture)
+{
+    private static readonly Dictionary<string, string> Scripts = new()
+    {
+        ["multi-exec"] = """
+            MULTI
+            SET a 1
+            INCR a
+            GET a
+            MGET a missing
+            EXEC
+            GET a
+            """,
+        ["multi-empty-exec"] = """
+            MULTI
+            EXEC
+            """,
+        ["multi-discard"] = """
+            MULTI
+            SET a 1
+            DISCARD
+            GET a
+            DISCARD
+            EXEC
+            """,
+        ["exec-discard-without-multi"] = """
+            EXEC
+            DISCARD
+            EXEC foo
+            DISCARD foo
+            """,
+        ["execabort-after-unknown-command"] = """
+            MULTI
+            SET a 1
+            FOO bar
+            SET b 2
+            EXEC
+            GET a
+            EXEC
+            """,
+        ["execabort-after-arity-error"] = """
+            MULTI
+            SET a
+            SET b 1
+            EXEC
+            EXISTS b
+            """,
+        ["execabort-after-unknown-subcommand"] = """
+            MULTI
+            OBJECT foo k
+            SET b 1
+            EXEC
+            EXISTS b
+            """,
+        ["execabort-after-exec-with-arguments"] = """
+            MULTI
+            SET a 1
+            EXEC foo
+            EXEC
+            EXISTS a
+            """,
+        ["runtime-errors-inside-exec"] = """
+            SET s abc
+            MULTI
+            INCR s
+            SET t 1
+            SET t 1 EX 0
+            INCRBY t x
+            RENAME missing other
+            GET t
+            EXEC
+            """,
+        ["nested-multi"] = """
+            MULTI
+            MULTI
+            SET a 1
+            EXEC
+            GET a
+            """,
+        ["multi-with-arguments"] = """
+            MULTI foo
+            SET a 1
+            EXEC
+            """,
+        ["watch-inside-multi"] = """
+            MULTI
+            WATCH a
+            SET a 1
+            EXEC
+            GET a
+            """,
+        ["select-inside-multi"] = """
+            MULTI
+            SELECT 1
+            SET a 1
+            EXEC
+            GET a
+            SELECT 0
+            GET a
+            """,
+        ["watch-modified-by-another-connection"] = """
+            SET w 1
+            WATCH w
+            @2 SET w 2
+            MULTI
+            SET w 3
+            EXEC
+            GET w
+            """,
+        ["watch-unmodified"] = """
+            SET w 1
+            WATCH w
+            @2 GET w
+            @2 SET other 1
+            MULTI
+            SET w 3
+            EXEC
+            GET w
+            """,
+        ["watch-missing-key-created"] = """
+            WATCH nothere
+            @2 SET nothere 1
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-missing-key-stays-missing"] = """
+            WATCH nothere
+            @2 DEL nothere
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-expire-by-another-connection"] = """
+            SET w 1
+            WATCH w
+            @2 EXPIRE w 100
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-flushall-by-another-connection"] = """
+            SET w 1
+            WATCH w
+            @2 FLUSHALL
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-then-unwatch"] = """
+            SET w 1
+            WATCH w
+            @2 SET w 2
+            UNWATCH
+            MULTI
+            SET w 3
+            EXEC
+            GET w
+            """,
+        ["watch-is-cleared-by-exec"] = """
+            WATCH w
+            MULTI
+            EXEC
+            @2 SET w 2
+            MULTI
+            SET w 3
+            EXEC
+            """,
+        ["watch-modified-by-own-connection"] = """
+            WATCH w
+            SET w mine
+            MULTI
+            GET w
+            EXEC
+            """,
+        ["watch-modified-then-discard"] = """
+            WATCH w
+            @2 SET w 2
+            MULTI
+            DISCARD
+            MULTI
+            GET w
+            EXEC
+            """,
+        ["watch-arity"] = """
+            WATCH
+            UNWATCH foo
+            """,
+    };
+
+    public static TheoryData<string> Cases => new(Scripts.Keys);
+
+    [RequiresToolTheory("redis-server")]
+    [MemberData(nameof(Cases))]
+    public void Replies_match_redis(string script) => AssertSameReplies(Scripts[script]);
+}
