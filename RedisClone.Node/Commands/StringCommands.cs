@@ -482,19 +482,19 @@ public static class StringCommands
         {
             return;
         }
-        double current = 0;
-        if ((old is not null && !RespNumber.TryParseDouble(old, out current)) || !RespNumber.TryParseDouble(c.Args[2], out double by))
+        LongDouble current = LongDouble.Zero;
+        if ((old is not null && !LongDouble.TryParse(old, out current)) || !LongDouble.TryParse(c.Args[2], out LongDouble by))
         {
             c.Reply.WriteError(RespLiterals.NotFloat);
             return;
         }
-        double result = current + by;
-        if (double.IsNaN(result) || double.IsInfinity(result))
+        LongDouble result = LongDouble.Add(current, by);
+        if (!result.IsFinite)
         {
             c.Reply.WriteError("ERR increment would produce NaN or Infinity");
             return;
         }
-        byte[] stored = System.Text.Encoding.ASCII.GetBytes(RespNumber.FormatHumanFriendly(result));
+        byte[] stored = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());
         StoreKeepingTtl(c, old is not null, stored);
         c.Reply.WriteBulk(stored);
     }
