@@ -313,6 +313,11 @@ public sealed class KeyCompatibilityTests(DifferentialFixture fixture) : Differe
             EXPIRETIME k
             PEXPIREAT k 9223372036854775807
             PEXPIRETIME k
+            EXPIRETIME k
+            PEXPIREAT k 9223372036854775307
+            EXPIRETIME k
+            PEXPIREAT k 9223372036854775308
+            EXPIRETIME k
             EXPIRE k -9223372036854775
             EXISTS k
             """,
