@@ -10,7 +10,11 @@ namespace RedisClone.Node.Storage;
 /// </summary>
 public sealed class KeyTable
 {
-    public const long NoExpiry = long.MaxValue;
+    /// <summary>
+    /// "No TTL". Not long.MaxValue: PXAT 9223372036854775807 is a real due time. A stored due time is always positive
+    /// (a zero or negative one deletes the key at once), so -1 cannot be mistaken for one, as in Redis's getExpire.
+    /// </summary>
+    public const long NoExpiry = -1;
     private const int MinBuckets = 16;
 
     private struct Entry
