@@ -68,12 +68,14 @@ public static class StringCommands
         AnyExpiry = Ex | Px | ExAt | PxAt | KeepTtl | Persist,
     }
 
-    /// <summary>Redis's parseExtendedStringArgumentsOrReply, shared by SET and GETEX.</summary>
-    private static bool TryParseOptions(CommandContext c, int start, bool isSet, out SetOptions options, out long expireAt)
+    /// <summary>
+    /// Redis's parseExtendedStringArgumentsOrReply, shared by SET and GETEX: syntax only. The expire time's value is
+    /// checked by <see cref="TryResolveExpiry"/>, which GETEX calls only once it knows the key exists, as Redis does.
+    /// </summary>
+    private static bool TryParseOptions(CommandContext c, int start, bool isSet, out SetOptions options, out int expiryIndex)
     {
         options = SetOptions.None;
-        expireAt = KeyTable.NoExpiry;
-        int expiryIndex = -1;
+        expiryIndex = -1;
         for (int i = start; i < c.Args.Count; i++)
         {
             ReadOnlySpan<byte> a = c.Args[i];
@@ -109,6 +111,13 @@ public static class StringCommands
                 return false;
             }
         }
+        return true;
+    }
+
+    /// <summary>Redis's getExpireMillisecondsOrReply for the option <see cref="TryParseOptions"/> found, if any.</summary>
+    private static bool TryResolveExpiry(CommandContext c, SetOptions options, int expiryIndex, out long expireAt)
+    {
+        expireAt = KeyTable.NoExpiry;
         if (expiryIndex > 0)
         {
             (long unit, bool absolute) = (options & SetOptions.AnyExpiry) switch
@@ -133,7 +142,8 @@ public static class StringCommands
 
     private static void Set(CommandContext c)
     {
-        if (!TryParseOptions(c, 3, isSet: true, out SetOptions options, out long expireAt))
+        if (!TryParseOptions(c, 3, isSet: true, out SetOptions options, out int expiryIndex)
+            || !TryResolveExpiry(c, options, expiryIndex, out long expireAt))
         {
             return;
         }
@@ -221,7 +231,7 @@ public static class StringCommands
 
     private static void GetEx(CommandContext c)
     {
-        if (!TryParseOptions(c, 2, isSet: false, out SetOptions options, out long expireAt))
+        if (!TryParseOptions(c, 2, isSet: false, out SetOptions options, out int expiryIndex))
         {
             return;
         }
@@ -232,6 +242,10 @@ public static class StringCommands
         if (value is null)
         {
             c.Reply.WriteNull();
+            return;
+        }
+        if (!TryResolveExpiry(c, options, expiryIndex, out long expireAt))
+        {
             return;
         }
         Database db = c.Db;
@@ -316,7 +330,7 @@ public static class StringCommands
             c.Reply.WriteInteger(suffix.Length);
             return;
         }
-        if (!CheckLength(c, (long)old.Length + suffix.Length))
+        if (!CheckLength(c, old.Length, suffix.Length))
         {
             return;
         }
@@ -327,9 +341,10 @@ public static class StringCommands
         c.Reply.WriteInteger(joined.Length);
     }
 
-    private static bool CheckLength(CommandContext c, long length)
+    /// <summary>Redis's checkStringLength: <paramref name="size"/> + <paramref name="append"/> within proto-max-bulk-len, overflow included.</summary>
+    private static bool CheckLength(CommandContext c, long size, long append)
     {
-        if (length > c.Server.Settings.ProtoMaxBulkLen)
+        if (size > c.Server.Settings.ProtoMaxBulkLen - append)
         {
             c.Reply.WriteError(RespLiterals.StringTooLong);
             return false;
@@ -404,7 +419,7 @@ public static class StringCommands
             c.Reply.WriteInteger(old?.Length ?? 0); // nothing to write: an absent key stays absent
             return;
         }
-        if (!CheckLength(c, offset + patch.Length))
+        if (!CheckLength(c, offset, patch.Length))
         {
             return;
         }
