@@ -229,7 +229,7 @@ public static class KeyCommands
             }
             else if (c.ArgIs(i, "DB"u8) && i + 1 < c.Args.Count)
             {
-                if (!c.TryInteger(++i, out long index))
+                if (!c.TryInt32(++i, out int index))
                 {
                     return;
                 }
@@ -238,7 +238,7 @@ public static class KeyCommands
                     c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
                     return;
                 }
-                target = c.Keyspace[(int)index];
+                target = c.Keyspace[index];
             }
             else
             {
@@ -271,12 +271,16 @@ public static class KeyCommands
 
     private static void Move(CommandContext c)
     {
-        if (!RespNumber.TryParseInt64(c.Args[2], out long index) || index < 0 || index >= c.Keyspace.Count)
+        if (!c.TryInt32(2, out int index))
+        {
+            return;
+        }
+        if (index < 0 || index >= c.Keyspace.Count)
         {
             c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
             return;
         }
-        Database target = c.Keyspace[(int)index];
+        Database target = c.Keyspace[index];
         if (target == c.Db)
         {
             c.Reply.WriteError("ERR source and destination objects are the same");

@@ -19,6 +19,7 @@ public static class RespLiterals
 
     public const string SyntaxError = "ERR syntax error";
     public const string NotInteger = "ERR value is not an integer or out of range";
+    public const string NotInt32 = "ERR value is out of range, value must between -2147483648 and 2147483647";
     public const string NotFloat = "ERR value is not a valid float";
     public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public const string NoAuth = "NOAUTH Authentication required.";
