@@ -11,6 +11,7 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
     private static readonly string Long200 = new('a', 200);
     private static readonly string Long120 = new('b', 120);
     private static readonly string Accented = string.Concat(Enumerable.Repeat("é", 100));
+    private static readonly string Euros = string.Concat(Enumerable.Repeat("€", 50));
 
     private static readonly Dictionary<string, string> Scripts = new()
     {
@@ -102,6 +103,27 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
         ["unknown-command-multibyte-arguments"] = $"""
             FOO {Accented}
             FOO x {Accented}
+            """,
+        ["unknown-command-cut-inside-a-character"] = $"""
+            FOO {Euros}
+            FOO x {Euros}
+            {Euros} x
+            """,
+        ["unknown-command-binary-arguments"] = """
+            FOO "a\x00b" c
+            FOO "\xff\xfe" x
+            "\x00abc" x
+            "\xe9t\xe9" x
+            """,
+        ["unknown-subcommand"] = $"""
+            OBJECT foo
+            object foo bar
+            OBJECT {Long200}
+            OBJECT {Euros}
+            OBJECT "a\x00b"
+            OBJECT "\xff"
+            CONFIG foo
+            client Foo
             """,
         ["wrong-arity"] = """
             GET

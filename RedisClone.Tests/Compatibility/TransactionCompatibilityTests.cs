@@ -64,6 +64,15 @@ public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) :
             EXEC
             EXISTS a
             """,
+        ["exec-with-arguments-forgets-watches"] = """
+            SET w 1
+            WATCH w
+            EXEC foo
+            @2 SET w 2
+            MULTI
+            SET w 3
+            EXEC
+            """,
         ["runtime-errors-inside-exec"] = """
             SET s abc
             MULTI
