@@ -337,7 +337,7 @@ public static class StringCommands
         byte[] joined = new byte[old.Length + suffix.Length];
         old.CopyTo(joined, 0);
         suffix.CopyTo(joined.AsSpan(old.Length));
-        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined);
+        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined, StringEncoding.Raw);
         c.Reply.WriteInteger(joined.Length);
     }
 
@@ -432,11 +432,11 @@ public static class StringCommands
         patch.CopyTo(updated.AsSpan((int)offset));
         if (old is null)
         {
-            c.Db.Set(c.Args[1], updated);
+            c.Db.Set(c.Args[1], updated, encoding: StringEncoding.Raw);
         }
         else
         {
-            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated);
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated, StringEncoding.Raw);
         }
         c.Reply.WriteInteger(updated.Length);
     }
@@ -510,19 +510,19 @@ public static class StringCommands
             return;
         }
         byte[] stored = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());
-        StoreKeepingTtl(c, old is not null, stored);
+        StoreKeepingTtl(c, old is not null, stored, StringEncoding.Created);
         c.Reply.WriteBulk(stored);
     }
 
-    private static void StoreKeepingTtl(CommandContext c, bool exists, byte[] value)
+    private static void StoreKeepingTtl(CommandContext c, bool exists, byte[] value, StringEncoding encoding = StringEncoding.Auto)
     {
         if (exists)
         {
-            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), value);
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), value, encoding);
         }
         else
         {
-            c.Db.Set(c.Args[1], value);
+            c.Db.Set(c.Args[1], value, encoding: encoding);
         }
     }
 

@@ -70,8 +70,10 @@ public sealed class Database
 
     public uint LastAccessAt(int slot) => _table.LastAccessAt(slot);
 
+    public StringEncoding EncodingAt(int slot) => _table.EncodingAt(slot);
+
     /// <summary>Sets the value of a key, creating it if needed. <paramref name="keepTtl"/> keeps an existing TTL.</summary>
-    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false)
+    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false, StringEncoding encoding = StringEncoding.Auto)
     {
         int slot = Lookup(key, touch: false);
         if (slot < 0)
@@ -92,13 +94,15 @@ public sealed class Database
             }
         }
         _table.LastAccessAt(slot) = _keyspace.ClockSeconds;
+        _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
     }
 
     /// <summary>Replaces the value at a slot already found by <see cref="Lookup"/>, keeping its TTL.</summary>
-    public void Overwrite(int slot, object value)
+    public void Overwrite(int slot, object value, StringEncoding encoding = StringEncoding.Auto)
     {
         _table.ValueAt(slot) = value;
+        _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
     }
 

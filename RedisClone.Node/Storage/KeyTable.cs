@@ -25,6 +25,7 @@ public sealed class KeyTable
         public int HashCode;
         public int Next; // index + 1 of the next entry in the chain; 0 ends it. For free slots: the next free slot.
         public uint LastAccess; // seconds of the node clock, for OBJECT IDLETIME
+        public StringEncoding Encoding; // for OBJECT ENCODING; fits in the entry's padding
     }
 
     private int[] _buckets = new int[MinBuckets]; // index + 1 of the chain's first entry; 0 = empty
@@ -66,6 +67,8 @@ public sealed class KeyTable
     public ref long ExpireAtSlot(int slot) => ref _entries[slot].ExpireAt;
 
     public ref uint LastAccessAt(int slot) => ref _entries[slot].LastAccess;
+
+    public ref StringEncoding EncodingAt(int slot) => ref _entries[slot].Encoding;
 
     /// <summary>Adds a key known to be absent and returns its slot.</summary>
     public int Add(byte[] key, object value, long expireAt)

@@ -190,6 +190,32 @@ public sealed class KeyCompatibilityTests(DifferentialFixture fixture) : Differe
             SET small 100
             OBJECT REFCOUNT small
             """,
+        ["object-refcount-shared-integers"] = """
+            SET zero 0
+            OBJECT REFCOUNT zero
+            SET top 9999
+            OBJECT REFCOUNT top
+            SET over 10000
+            OBJECT REFCOUNT over
+            SET neg -1
+            OBJECT REFCOUNT neg
+            INCR counter
+            OBJECT REFCOUNT counter
+            INCRBYFLOAT f 3
+            OBJECT REFCOUNT f
+            SET a 12
+            APPEND a 3
+            OBJECT REFCOUNT a
+            MSET m 5
+            OBJECT REFCOUNT m
+            SET r 7
+            RENAME r r2
+            OBJECT REFCOUNT r2
+            SET c 8
+            COPY c c2
+            OBJECT REFCOUNT c2
+            OBJECT ENCODING c2
+            """,
         ["object-errors"] = """
             OBJECT foo
             OBJECT foo bar
