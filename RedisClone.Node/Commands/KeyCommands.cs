@@ -108,7 +108,7 @@ public static class KeyCommands
 
     private static void Scan(CommandContext c)
     {
-        if (!ulong.TryParse(c.Args[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong cursor))
+        if (!TryParseCursor(c.Args[1], out ulong cursor))
         {
             c.Reply.WriteError("ERR invalid cursor");
             return;
@@ -171,6 +171,41 @@ public static class KeyCommands
         {
             c.Reply.WriteBulk(key);
         }
+    }
+
+    /// <summary>
+    /// Redis's parseScanCursorOrReply, which is strtoul: an optional sign (a negative cursor wraps around), base-10
+    /// digits up to the end of the C string, no leading space, no overflow; an empty cursor reads as 0.
+    /// </summary>
+    private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
+    {
+        cursor = 0;
+        int nul = text.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            text = text[..nul];
+        }
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        int p = text[0] is (byte)'+' or (byte)'-' ? 1 : 0;
+        if (p == text.Length || !char.IsAsciiDigit((char)text[p]))
+        {
+            return false; // no digits: strtoul stops at the first byte, which is not the end (leading spaces land here too)
+        }
+        ulong value = 0;
+        for (; p < text.Length; p++)
+        {
+            uint digit = (uint)(text[p] - '0');
+            if (digit > 9 || value > (ulong.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+            value = value * 10 + digit;
+        }
+        cursor = text[0] == '-' ? unchecked(0 - value) : value;
+        return true;
     }
 
     private static void Rename(CommandContext c) => RenameGeneric(c, onlyIfAbsent: false);

@@ -209,7 +209,50 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             """,
         ["protocol-error-after-a-good-command"] = """
             RAW PING\r\n*x\r\n
+            READ
             CLOSED?
+            """,
+        ["pipeline"] = """
+            SEND SET a 1\r\n*2\r\n$4\r\nINCR\r\n$1\r\na\r\nGET a\r\nFOO\r\n*1\r\n$4\r\nPING\r\n
+            READ
+            READ
+            READ
+            READ
+            READ
+            """,
+        ["bulk-shorter-than-its-length-line"] = """
+            RAW *1\r\n$3\r\nPINGX\r\n
+            RAW PING\r\n
+            """,
+        ["auth-without-password"] = """
+            AUTH secret
+            AUTH default anything
+            AUTH nobody secret
+            AUTH a b c
+            AUTH
+            PING
+            """,
+        ["reset"] = """
+            SELECT 1
+            SET a 1
+            CLIENT SETNAME named
+            MULTI
+            SET b 2
+            RESET
+            EXEC
+            CLIENT GETNAME
+            GET a
+            HELLO 3
+            RESET
+            GET missing
+            RESET extra
+            """,
+        ["multi-then-quit"] = """
+            MULTI
+            SET a 1
+            QUIT
+            CLOSED?
+            @2 EXISTS a
             """,
         ["protocol-error-too-big-inline-request"] = $"""
             RAW {new string('a', 70_000)}

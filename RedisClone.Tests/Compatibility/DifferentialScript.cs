@@ -18,6 +18,8 @@ public enum StepKind
     Send,
     /// <summary>Records whether the server has closed the connection (a PING is answered only when open).</summary>
     ProbeClosed,
+    /// <summary>Reads one more reply without sending anything (the rest of a pipeline sent by SEND or RAW).</summary>
+    Read,
 }
 
 /// <summary>
@@ -26,6 +28,7 @@ public enum StepKind
 /// <item><c>SET k "a b"</c>: a command; arguments are separated by spaces, double quotes allow spaces and C escapes
 /// (<c>\r \n \t \\ \" \xNN</c>), <c>""</c> is an empty argument.</item>
 /// <item><c>RAW text</c> / <c>SEND text</c>: the rest of the line, with the same escapes, sent as raw bytes, with or without reading a reply.</item>
+/// <item><c>READ</c>: one more reply, for pipelines sent with SEND or RAW.</item>
 /// <item><c>CLOSED?</c>: whether the server closed the connection.</item>
 /// <item>A leading <c>@2</c> runs the step on a second connection (any digit; the default is <c>@1</c>).</item>
 /// </list>
@@ -55,6 +58,10 @@ public static partial class DifferentialScript
             else if (line.StartsWith("SEND ", StringComparison.Ordinal))
             {
                 steps.Add(new ScriptStep(connection, StepKind.Send, [], Unescape(line[5..]), line));
+            }
+            else if (line == "READ")
+            {
+                steps.Add(new ScriptStep(connection, StepKind.Read, [], [], line));
             }
             else if (line == "CLOSED?")
             {
@@ -119,6 +126,8 @@ public static partial class DifferentialScript
                 case StepKind.Send:
                     client.Send(step.Bytes);
                     return "<sent>";
+                case StepKind.Read:
+                    return Show(client.ReadReplyBytes());
                 case StepKind.ProbeClosed:
                     client.Command("PING");
                     string answer = Show(client.ReadReplyBytes());

@@ -19,6 +19,65 @@ public sealed class KeyCompatibilityTests(DifferentialFixture fixture) : Differe
             UNLINK
             EXISTS
             """,
+        ["keys-scan-randomkey-single-key"] = """
+            KEYS *
+            SCAN 0
+            RANDOMKEY
+            SET only v
+            KEYS *
+            KEYS o*
+            KEYS x*
+            KEYS "[a-z]nl?"
+            SCAN 0
+            SCAN 0 MATCH o*
+            SCAN 0 MATCH x* COUNT 100
+            SCAN 0 TYPE string
+            SCAN 0 type STRING
+            SCAN 0 TYPE list
+            RANDOMKEY
+            KEYS
+            RANDOMKEY x
+            """,
+        // Cursors that wrap around are tried on an empty database: where they land in a full one depends on the hash.
+        ["scan-cursor-parsing"] = """
+            SCAN -1
+            SCAN 18446744073709551615
+            SCAN -18446744073709551615
+            SCAN 18446744073709551616
+            SCAN abc
+            SCAN 1a
+            SCAN +
+            SCAN -
+            SCAN " 0"
+            SCAN 0x0
+            SCAN 0.0
+            SET only v
+            SCAN +0
+            SCAN -0
+            SCAN ""
+            SCAN "0\x00junk"
+            SCAN 00
+            """,
+        ["scan-option-errors"] = """
+            SET only v
+            SCAN 0 COUNT 0
+            SCAN 0 COUNT -1
+            SCAN 0 COUNT abc
+            SCAN 0 MATCH
+            SCAN 0 FOO bar
+            SCAN 0 COUNT 10 MATCH
+            SCAN 0 count 5 match o* type string
+            SCAN
+            """,
+        ["binary-keys-and-values"] = """
+            SET "\x00\xff key" "\x00value\r\n"
+            GET "\x00\xff key"
+            KEYS *
+            EXISTS "\x00\xff key"
+            RENAME "\x00\xff key" "\xe9"
+            GET "\xe9"
+            STRLEN "\xe9"
+            """,
         ["type"] = """
             SET s v
             TYPE s

@@ -161,6 +161,30 @@ public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) :
             PING
             EXEC
             """,
+        ["watch-swapdb-by-another-connection"] = """
+            SET w 1
+            WATCH w
+            @2 SWAPDB 0 1
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-missing-key-flushall-by-another-connection"] = """
+            WATCH nothere
+            @2 SET other 1
+            @2 FLUSHALL
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-other-database"] = """
+            SELECT 1
+            WATCH w
+            @2 SET w 2
+            MULTI
+            PING
+            EXEC
+            """,
         ["watch-then-unwatch"] = """
             SET w 1
             WATCH w
