@@ -287,6 +287,8 @@ public abstract class DifferentialTestBase
 
     protected DifferentialTestBase(DifferentialFixture fixture) => _fixture = fixture;
 
+    protected DifferentialFixture Fixture => _fixture;
+
     protected void AssertSameReplies(string script)
     {
         IReadOnlyList<ScriptStep> steps = DifferentialScript.Parse(script);
