@@ -434,6 +434,43 @@ public sealed class StringCompatibilityTests(DifferentialFixture fixture) : Diff
             INCRBYFLOAT a "\t1"
             GET a
             """,
+        ["ttl-kept-or-cleared-by-writes"] = """
+            SET n 1 EX 100
+            INCR n
+            TTL n
+            INCRBYFLOAT n 1.5
+            TTL n
+            APPEND n 0
+            TTL n
+            SETRANGE n 0 9
+            TTL n
+            GETEX n
+            TTL n
+            SETNX n 1
+            TTL n
+            GETSET n 1
+            TTL n
+            SET m 1 EX 100
+            MSET m 2
+            TTL m
+            SET s 1 EX 100
+            SET s 2
+            TTL s
+            SETEX x 100 v
+            GETDEL x
+            TTL x
+            """,
+        ["large-values"] = $"""
+            SET big {new string('v', 100_000)}
+            STRLEN big
+            GETRANGE big 99990 -1
+            APPEND big tail
+            GETRANGE big -8 -1
+            OBJECT ENCODING big
+            SETRANGE big 200000 end
+            STRLEN big
+            GETRANGE big 199998 200010
+            """,
         ["string-wrong-arity"] = """
             GET
             GET a b

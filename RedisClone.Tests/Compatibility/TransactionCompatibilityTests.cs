@@ -84,6 +84,31 @@ public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) :
             GET t
             EXEC
             """,
+        ["errors-at-exec-time-are-not-execabort"] = """
+            MULTI
+            SELECT 99
+            SET a 1
+            GETEX a EX 0
+            INCRBYFLOAT a nan
+            EXEC
+            GET a
+            """,
+        ["connection-commands-inside-multi"] = """
+            MULTI
+            PING
+            ECHO hi
+            HELLO 2
+            CLIENT SETNAME inmulti
+            EXEC
+            CLIENT GETNAME
+            """,
+        ["reset-inside-multi"] = """
+            MULTI
+            SET a 1
+            RESET
+            EXEC
+            GET a
+            """,
         ["nested-multi"] = """
             MULTI
             MULTI
