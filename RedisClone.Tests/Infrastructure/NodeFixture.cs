@@ -16,7 +16,8 @@ public sealed class NodeFixture : IAsyncLifetime
     {
     }
 
-    public NodeFixture(params string[] extraArgs) => _extraArgs = extraArgs;
+    // Internal: xunit builds class fixtures through their only public constructor.
+    internal NodeFixture(params string[] extraArgs) => _extraArgs = extraArgs;
 
     public int Port { get; private set; }
 
