@@ -57,6 +57,14 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             SET k w GET
             OBJECT ENCODING missing
             INCRBYFLOAT f 1.5
+            CONFIG GET maxclients
+            CONFIG GET nosuch
+            COMMAND INFO nosuch
+            CLIENT GETNAME
+            SCAN 0 MATCH k
+            MULTI
+            GET k
+            EXEC
             HELLO 2
             GET missing
             """,
@@ -158,6 +166,23 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             SEND    \r\n
             RAW PING\r\n
             """,
+        ["inline-escapes"] = """
+            RAW ECHO "\\x4g"\r\n
+            RAW ECHO "a\\"b"\r\n
+            RAW ECHO 'a\\'b'\r\n
+            RAW ECHO 'a\\nb'\r\n
+            RAW ECHO "a\\nb\\tc\\\\d"\r\n
+            RAW ECHO "\\x00\\xff"\r\n
+            RAW SET "" empty-key\r\n
+            RAW GET ""\r\n
+            RAW ECHO a\tb\r\n
+            """,
+        ["pipelined-quit"] = """
+            SEND PING\r\nQUIT\r\nPING\r\n
+            READ
+            READ
+            CLOSED?
+            """,
         ["inline-then-multibulk-in-one-write"] = """
             RAW SET a 1\r\n*2\r\n$3\r\nGET\r\n$1\r\na\r\n
             RAW 
@@ -193,6 +218,26 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             """,
         ["protocol-error-expected-dollar-after-first-argument"] = """
             RAW *2\r\n$4\r\nECHO\r\nx\r\n
+            CLOSED?
+            """,
+        ["protocol-error-expected-dollar-got-a-non-ascii-byte"] = """
+            RAW *1\r\n\xe9PING\r\n
+            CLOSED?
+            """,
+        ["protocol-error-expected-dollar-got-a-line-end"] = """
+            RAW *1\r\n\r\n
+            CLOSED?
+            """,
+        ["protocol-error-leading-zero-in-multibulk-length"] = """
+            RAW *01\r\n$4\r\nPING\r\n
+            CLOSED?
+            """,
+        ["protocol-error-leading-zero-in-bulk-length"] = """
+            RAW *1\r\n$04\r\nPING\r\n
+            CLOSED?
+            """,
+        ["protocol-error-plus-sign-in-multibulk-length"] = """
+            RAW *+1\r\n$4\r\nPING\r\n
             CLOSED?
             """,
         ["protocol-error-unbalanced-double-quote"] = """
@@ -256,6 +301,10 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             """,
         ["protocol-error-too-big-inline-request"] = $"""
             RAW {new string('a', 70_000)}
+            CLOSED?
+            """,
+        ["protocol-error-too-big-bulk-count"] = $"""
+            RAW *1\r\n{new string('x', 70_000)}
             CLOSED?
             """,
         ["protocol-error-too-big-mbulk-count"] = $"""
