@@ -417,6 +417,37 @@ public sealed class KeyCompatibilityTests(DifferentialFixture fixture) : Differe
             """,
     };
 
+    /// <summary>
+    /// EXPIRE with every ordered pair of NX/XX/GT/LT (and no option), a shorter and a longer time, on a key without and
+    /// with a TTL; TTL shows what happened (whole seconds, so the clock does not matter).
+    /// </summary>
+    private static string ExpireConditionCombinations()
+    {
+        string[] options = ["", "NX", "XX", "GT", "LT"];
+        var lines = new List<string>();
+        foreach (string start in (string[])["SET k v", "SET k v EX 100"])
+        {
+            foreach (string a in options)
+            {
+                foreach (string b in options)
+                {
+                    foreach (string seconds in (string[])["50", "200"])
+                    {
+                        lines.Add(start);
+                        lines.Add($"EXPIRE k {seconds} {a} {b}".TrimEnd());
+                        lines.Add("TTL k");
+                    }
+                }
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    static KeyCompatibilityTests()
+    {
+        Scripts["expire-condition-combinations"] = ExpireConditionCombinations();
+    }
+
     public static TheoryData<string> Cases => new(Scripts.Keys);
 
     [RequiresToolTheory("redis-server")]

@@ -487,6 +487,66 @@ public sealed class StringCompatibilityTests(DifferentialFixture fixture) : Diff
             """,
     };
 
+    /// <summary>SET with every ordered pair and triple of its options, on a key that exists and on one that does not.</summary>
+    private static string SetOptionCombinations()
+    {
+        string[] options = ["NX", "XX", "GET", "KEEPTTL", "EX 100", "PX 100000", "EXAT 4102444800", "PXAT 4102444800000", "PERSIST"];
+        var lines = new List<string>();
+        foreach (string a in options)
+        {
+            foreach (string b in options)
+            {
+                lines.Add($"SET k v {a} {b}");
+                lines.Add("DEL missing");
+                lines.Add($"SET missing v {a} {b}");
+                foreach (string c in options)
+                {
+                    lines.Add($"SET k w {a} {b} {c}");
+                }
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>Each expire option of SET and GETEX with each kind of bad value.</summary>
+    private static string ExpireValues()
+    {
+        string[] values = ["0", "-1", "abc", "1.5", "\"\"", "01", "9223372036854775807", "9223372036854775808", "-9223372036854775808"];
+        var lines = new List<string> { "SET k v" };
+        foreach (string option in (string[])["EX", "PX", "EXAT", "PXAT"])
+        {
+            foreach (string value in values)
+            {
+                lines.Add($"SET k v {option} {value}");
+                lines.Add($"GETEX k {option} {value}");
+                lines.Add("SET k v");
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>GETEX with every ordered pair of its options.</summary>
+    private static string GetExOptionCombinations()
+    {
+        string[] options = ["EX 100", "PX 100000", "EXAT 4102444800", "PXAT 4102444800000", "PERSIST", "KEEPTTL", "NX"];
+        var lines = new List<string> { "SET k v" };
+        foreach (string a in options)
+        {
+            foreach (string b in options)
+            {
+                lines.Add($"GETEX k {a} {b}");
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
+    static StringCompatibilityTests()
+    {
+        Scripts["set-option-combinations"] = SetOptionCombinations();
+        Scripts["expire-option-values"] = ExpireValues();
+        Scripts["getex-option-combinations"] = GetExOptionCombinations();
+    }
+
     public static TheoryData<string> Cases => new(Scripts.Keys);
 
     [RequiresToolTheory("redis-server")]
