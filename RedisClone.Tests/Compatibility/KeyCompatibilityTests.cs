@@ -443,9 +443,37 @@ public sealed class KeyCompatibilityTests(DifferentialFixture fixture) : Differe
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// KEYS and SCAN MATCH with glob patterns (escapes, classes, ranges, unclosed brackets) against one key at a time,
+    /// so that the reply is the key or nothing whatever order the server keeps its keys in.
+    /// </summary>
+    private static string GlobPatterns()
+    {
+        string[] keys = ["hello", "hallo", "h*llo", "h]llo", "h-llo", "h\\\\llo", "[", "\\\\", "", "HELLO", "h\\xe9llo"];
+        string[] patterns =
+        [
+            "*", "h?llo", "h*llo", "h[ae]llo", "h[^e]llo", "h[!e]llo", "h[a-z]llo", "h[z-a]llo", "h\\\\*llo", "h\\\\?llo",
+            "h[", "h[e", "h[e-", "h[^", "[]", "[]]", "\\\\", "hello\\\\", "*\\\\", "h[\\\\]]llo", "h[a\\\\-z]llo", "**",
+            "?*", "*?*?*", "h*o*", "[h-h]*", "[^a-g]ello", "H*", "", "[[]", "h[-]llo", "h[]-]llo", "?", "h\\\\llo", "*llo*", "h?*?o",
+        ];
+        var lines = new List<string>();
+        foreach (string key in keys)
+        {
+            lines.Add("FLUSHDB");
+            lines.Add($"SET \"{key}\" v");
+            foreach (string pattern in patterns)
+            {
+                lines.Add($"KEYS \"{pattern}\"");
+                lines.Add($"SCAN 0 MATCH \"{pattern}\" COUNT 100");
+            }
+        }
+        return string.Join('\n', lines);
+    }
+
     static KeyCompatibilityTests()
     {
         Scripts["expire-condition-combinations"] = ExpireConditionCombinations();
+        Scripts["glob-patterns"] = GlobPatterns();
     }
 
     public static TheoryData<string> Cases => new(Scripts.Keys);
