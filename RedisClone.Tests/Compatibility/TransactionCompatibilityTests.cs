@@ -210,6 +210,72 @@ public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) :
             PING
             EXEC
             """,
+        ["watch-key-already-expired"] = """
+            SET k v PXAT 1
+            WATCH k
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-key-already-expired-then-read-by-another-connection"] = """
+            SET k v PXAT 1
+            WATCH k
+            @2 GET k
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-key-already-expired-then-set-by-another-connection"] = """
+            SET k v PXAT 1
+            WATCH k
+            @2 SET k new
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-key-already-expired-then-flushall"] = """
+            SET k v PXAT 1
+            WATCH k
+            @2 FLUSHALL
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-key-already-expired-then-swapdb"] = """
+            SET k v PXAT 1
+            WATCH k
+            @2 SWAPDB 0 1
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-missing-key-then-swapdb-brings-an-expired-one"] = """
+            SELECT 1
+            SET w v PXAT 1
+            SELECT 0
+            WATCH w
+            @2 SWAPDB 0 1
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-missing-key-then-swapdb-brings-a-live-one"] = """
+            SELECT 1
+            SET w v
+            SELECT 0
+            WATCH w
+            @2 SWAPDB 0 1
+            MULTI
+            PING
+            EXEC
+            """,
+        ["watch-key-in-neither-database-then-swapdb"] = """
+            WATCH nothere
+            @2 SWAPDB 0 1
+            MULTI
+            PING
+            EXEC
+            """,
         ["watch-then-unwatch"] = """
             SET w 1
             WATCH w
