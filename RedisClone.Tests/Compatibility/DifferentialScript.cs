@@ -76,11 +76,19 @@ public static partial class DifferentialScript
         return steps;
     }
 
-    /// <summary>Runs <paramref name="steps"/> on fresh connections to <paramref name="port"/> after FLUSHALL; one transcript entry per step.</summary>
-    public static List<string> Run(int port, IReadOnlyList<ScriptStep> steps)
+    /// <summary>
+    /// Runs <paramref name="steps"/> on fresh connections to <paramref name="port"/> after FLUSHALL (sent after AUTH when
+    /// the server needs <paramref name="password"/>; the script's own connections start unauthenticated); one transcript
+    /// entry per step.
+    /// </summary>
+    public static List<string> Run(int port, IReadOnlyList<ScriptStep> steps, string? password = null)
     {
         using (RawClient admin = RawClient.Connect(port))
         {
+            if (password is not null && admin.Call("AUTH", password) != "+OK\r\n")
+            {
+                throw new InvalidOperationException($"AUTH on port {port} failed");
+            }
             string flushed = admin.Call("FLUSHALL");
             if (flushed != "+OK\r\n")
             {
@@ -295,8 +303,8 @@ public abstract class DifferentialTestBase
         IReadOnlyList<ScriptStep> steps = DifferentialScript.Parse(script);
         Assert.NotEmpty(steps);
         Assert.True(_fixture.Redis.Available, "redis-server is not running:\n" + _fixture.Redis.Log);
-        List<string> expected = DifferentialScript.Run(_fixture.Redis.Port, steps);
-        List<string> actual = DifferentialScript.Run(_fixture.Node.Port, steps);
+        List<string> expected = DifferentialScript.Run(_fixture.Redis.Port, steps, _fixture.Password);
+        List<string> actual = DifferentialScript.Run(_fixture.Node.Port, steps, _fixture.Password);
         var report = new StringBuilder();
         bool differs = false;
         for (int i = 0; i < steps.Count; i++)

@@ -14,8 +14,22 @@ public sealed class RedisServerFixture : IAsyncLifetime
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(15);
     private readonly StringBuilder _log = new();
+    private readonly string[] _extraArgs;
+    private readonly string? _password;
     private Process? _process;
     private string? _directory;
+
+    public RedisServerFixture()
+        : this(null)
+    {
+    }
+
+    /// <summary>A redis-server that requires <paramref name="password"/> (--requirepass), when it is given.</summary>
+    internal RedisServerFixture(string? password)
+    {
+        _password = password;
+        _extraArgs = password is null ? [] : ["--requirepass", password];
+    }
 
     public int Port { get; private set; }
 
@@ -65,7 +79,7 @@ public sealed class RedisServerFixture : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string arg in new[] { "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        foreach (string arg in (string[])["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", .. _extraArgs])
         {
             info.ArgumentList.Add(arg);
         }
@@ -102,6 +116,10 @@ public sealed class RedisServerFixture : IAsyncLifetime
             try
             {
                 using RawClient client = RawClient.Connect(Port);
+                if (_password is not null && client.Call("AUTH", _password) != "+OK\r\n")
+                {
+                    return false;
+                }
                 if (client.Call("PING") == "+PONG\r\n")
                 {
                     return true;
@@ -164,11 +182,27 @@ public sealed class RedisServerFixture : IAsyncLifetime
 }
 
 /// <summary>The node and a real redis-server side by side, shared by every differential test (they run one at a time).</summary>
-public sealed class DifferentialFixture : IAsyncLifetime
+public class DifferentialFixture : IAsyncLifetime
 {
-    public NodeFixture Node { get; } = new();
+    public DifferentialFixture()
+        : this(null)
+    {
+    }
 
-    public RedisServerFixture Redis { get; } = new();
+    /// <summary>Both servers require <paramref name="password"/>, when it is given.</summary>
+    protected DifferentialFixture(string? password)
+    {
+        Password = password;
+        Node = password is null ? new NodeFixture() : new NodeFixture("--requirepass", password);
+        Redis = new RedisServerFixture(password);
+    }
+
+    /// <summary>The password both servers require, or null.</summary>
+    public string? Password { get; }
+
+    public NodeFixture Node { get; }
+
+    public RedisServerFixture Redis { get; }
 
     public async Task InitializeAsync()
     {
@@ -187,4 +221,13 @@ public sealed class DifferentialFixture : IAsyncLifetime
 public sealed class DifferentialCollection : ICollectionFixture<DifferentialFixture>
 {
     public const string Name = "Differential (node vs redis-server)";
+}
+
+/// <summary>The node and redis-server, both requiring the password "s3cret".</summary>
+public sealed class PasswordDifferentialFixture() : DifferentialFixture("s3cret");
+
+[CollectionDefinition(Name)]
+public sealed class PasswordDifferentialCollection : ICollectionFixture<PasswordDifferentialFixture>
+{
+    public const string Name = "Differential with requirepass (node vs redis-server)";
 }
