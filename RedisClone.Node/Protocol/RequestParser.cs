@@ -186,13 +186,10 @@ public sealed class RequestParser
         {
             line = line[..^1];
         }
+        // Redis caps unauthenticated multibulk requests only: an inline line is already capped at 64 KB.
         if (!InlineSplitter.Split(line, args))
         {
             return Fail("Protocol error: unbalanced quotes in request");
-        }
-        if (Unauthenticated && args.Count > RequestLimits.UnauthenticatedMaxArgs)
-        {
-            return Fail("Protocol error: unauthenticated multibulk length");
         }
         consumed = reader.Consumed;
         return ParseResult.Command;
