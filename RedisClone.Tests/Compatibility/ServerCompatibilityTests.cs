@@ -72,6 +72,18 @@ public sealed class ServerCompatibilityTests(DifferentialFixture fixture) : Diff
             CONFIG RESETSTAT extra
             CONFIG HELP x
             """,
+        // Only keys without a TTL: avg_ttl depends on the clock.
+        ["info-keyspace"] = """
+            INFO keyspace
+            SET a 1
+            MSET b 2 c 3
+            SELECT 5
+            SET d 4
+            INFO keyspace
+            INFO KEYSPACE
+            INFO keyspace keyspace
+            INFO nosuch
+            """,
         ["command-lookups"] = """
             COMMAND INFO nosuch
             COMMAND DOCS nosuch

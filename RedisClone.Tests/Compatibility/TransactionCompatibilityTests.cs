@@ -317,6 +317,41 @@ public sealed class TransactionCompatibilityTests(DifferentialFixture fixture) :
             """,
     };
 
+    /// <summary>
+    /// Which commands from another connection abort a transaction watching "k" (a string without TTL, with "k2" beside
+    /// it): real changes must, and commands that change nothing (failed conditions, no-op writes, reads, other
+    /// databases) must not.
+    /// </summary>
+    private static string WatchTouchedBy()
+    {
+        string[] others =
+        [
+            "GET k", "EXISTS k", "TYPE k", "TOUCH k", "OBJECT ENCODING k", "TTL k", "STRLEN k", "GETRANGE k 0 -1",
+            "PERSIST k", "EXPIRE k 100 GT", "EXPIRE k 100 XX", "EXPIRE k 100", "EXPIRE k 0", "PEXPIREAT k 1",
+            "SET k v NX", "SET k v XX", "SET k w", "SET k v KEEPTTL", "SETNX k v", "MSETNX k v x y", "MSET x y", "SETRANGE k 0 \"\"",
+            "SETRANGE k 0 v", "APPEND k \"\"", "GETEX k", "GETEX k PERSIST", "GETEX k EX 100", "GETSET k v", "GETDEL k", "INCR k",
+            "INCRBYFLOAT k 1", "DEL missing", "DEL k", "UNLINK k", "RENAME k k", "RENAME k k3", "RENAME k2 k", "RENAMENX k2 k",
+            "COPY k k3", "COPY k2 k", "COPY k2 k REPLACE", "MOVE k 1", "MOVE k2 1", "FLUSHDB", "SWAPDB 1 2", "SWAPDB 0 1",
+        ];
+        var lines = new List<string>();
+        foreach (string other in others)
+        {
+            lines.Add("FLUSHALL");
+            lines.Add("MSET k v k2 w");
+            lines.Add("WATCH k");
+            lines.Add("@2 " + other);
+            lines.Add("MULTI");
+            lines.Add("PING");
+            lines.Add("EXEC");
+        }
+        return string.Join('\n', lines);
+    }
+
+    static TransactionCompatibilityTests()
+    {
+        Scripts["watch-touched-by-another-connection"] = WatchTouchedBy();
+    }
+
     public static TheoryData<string> Cases => new(Scripts.Keys);
 
     [RequiresToolTheory("redis-server")]
