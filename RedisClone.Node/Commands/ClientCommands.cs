@@ -110,7 +110,8 @@ public static class ClientCommands
                 var ids = new HashSet<long>();
                 for (i++; i < c.Args.Count; i++)
                 {
-                    if (!RespNumber.TryParseInt64(c.Args[i], out long id) || id <= 0)
+                    // Only a non-integer is an error: an id no client has (0 and negatives included) lists nothing.
+                    if (!RespNumber.TryParseInt64(c.Args[i], out long id))
                     {
                         c.Reply.WriteError("ERR Invalid client ID");
                         return;

@@ -42,6 +42,27 @@ public sealed class CommandContext
         return false;
     }
 
+    /// <summary>
+    /// Redis's getIntFromObjectOrReply: an integer that fits in 32 bits. Writes <paramref name="error"/> when given
+    /// (for either failure, as Redis does), else Redis's texts for "not an integer" and "out of range".
+    /// </summary>
+    public bool TryInt32(int index, out int value, string? error = null)
+    {
+        value = 0;
+        if (!RespNumber.TryParseInt64(Args[index], out long parsed))
+        {
+            Reply.WriteError(error ?? RespLiterals.NotInteger);
+            return false;
+        }
+        if (parsed is < int.MinValue or > int.MaxValue)
+        {
+            Reply.WriteError(error ?? RespLiterals.NotInt32);
+            return false;
+        }
+        value = (int)parsed;
+        return true;
+    }
+
     public string ArgString(int index) => System.Text.Encoding.UTF8.GetString(Args[index]);
 
     public bool ArgIs(int index, ReadOnlySpan<byte> upperCaseToken) => Ascii.EqualsIgnoreCase(Args[index], upperCaseToken);

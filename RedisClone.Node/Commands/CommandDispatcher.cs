@@ -21,12 +21,12 @@ public static class CommandDispatcher
         CommandDefinition? command = server.Commands.Find(args[0]);
         if (command is null)
         {
-            Reject(context, UnknownCommand(args));
+            Reject(context, null, UnknownCommand(args));
             return;
         }
         if (!command.ArityAccepts(args.Count))
         {
-            Reject(context, RespLiterals.WrongArity(command.FullName));
+            Reject(context, command, RespLiterals.WrongArity(command.FullName));
             return;
         }
         if (command.Subcommands is not null)
@@ -34,12 +34,12 @@ public static class CommandDispatcher
             CommandDefinition? sub = command.FindSubcommand(args[1]);
             if (sub is null)
             {
-                Reject(context, RespLiterals.UnknownSubcommand(context.ArgString(1), command.Name));
+                Reject(context, null, RespLiterals.UnknownSubcommand(args[1], command.Name));
                 return;
             }
             if (!sub.ArityAccepts(args.Count))
             {
-                Reject(context, RespLiterals.WrongArity(sub.FullName));
+                Reject(context, sub, RespLiterals.WrongArity(sub.FullName));
                 return;
             }
             command = sub;
@@ -48,19 +48,19 @@ public static class CommandDispatcher
 
         if (!client.Authenticated && !(command.Parent ?? command).Has(CommandFlags.NoAuth))
         {
-            Reject(context, RespLiterals.NoAuth);
+            Reject(context, command, RespLiterals.NoAuth);
             return;
         }
         if (!reply.IsResp3 && client.SubscriptionCount > 0 && !command.Has(CommandFlags.AllowedWhenSubscribed))
         {
-            Reject(context, $"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            Reject(context, command, $"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
             return;
         }
         if (client.InMulti && !command.Has(CommandFlags.TransactionControl))
         {
             if (command.Has(CommandFlags.NoMulti))
             {
-                Reject(context, "ERR Command not allowed inside a transaction");
+                Reject(context, command, "ERR Command not allowed inside a transaction");
                 return;
             }
             client.Queued!.Add(args.Snapshot());
@@ -87,25 +87,44 @@ public static class CommandDispatcher
     }
 
     /// <summary>A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT).</summary>
-    private static void Reject(CommandContext context, string error)
+    private static void Reject(CommandContext context, CommandDefinition? command, string error) =>
+        Reject(context, command, Encoding.UTF8.GetBytes(error));
+
+    private static void Reject(CommandContext context, CommandDefinition? command, byte[] error)
     {
-        if (context.Client.InMulti)
+        ClientSession client = context.Client;
+        if (client.InMulti)
         {
-            context.Client.TransactionFailed = true;
+            client.TransactionFailed = true;
+        }
+        if (command is { Name: "exec", Parent: null })
+        {
+            // Redis's execCommandAbort: a refused EXEC (EXEC foo) discards the transaction and its WATCHes, saying why.
+            client.EndMulti();
+            client.UnwatchAll();
+            ReadOnlySpan<byte> reason = error.AsSpan().StartsWith("ERR "u8) ? error.AsSpan(4) : error;
+            context.Reply.WriteError([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
+            return;
         }
         context.Reply.WriteError(error);
     }
 
-    private static string UnknownCommand(CommandArguments args)
+    /// <summary>Redis's text, its name and arguments cut in bytes as its "%.128s" and "%.*s" cut them.</summary>
+    private static byte[] UnknownCommand(CommandArguments args)
     {
-        var text = new StringBuilder("ERR unknown command '");
-        text.Append(RespLiterals.Truncate(Encoding.UTF8.GetString(args[0]), 128)).Append("', with args beginning with: ");
-        int start = text.Length;
-        for (int i = 1; i < args.Count && text.Length - start < 128; i++)
+        var text = new List<byte>(256);
+        text.AddRange("ERR unknown command '"u8);
+        text.AddRange(RespLiterals.CString(args[0], 128));
+        text.AddRange("', with args beginning with: "u8);
+        int quoted = 0;
+        for (int i = 1; i < args.Count && quoted < 128; i++)
         {
-            string arg = Encoding.UTF8.GetString(args[i]);
-            text.Append('\'').Append(RespLiterals.Truncate(arg, 128 - (text.Length - start))).Append("' ");
+            ReadOnlySpan<byte> arg = RespLiterals.CString(args[i], 128 - quoted);
+            text.Add((byte)'\'');
+            text.AddRange(arg);
+            text.AddRange("' "u8);
+            quoted += arg.Length + 3;
         }
-        return text.ToString();
+        return text.ToArray();
     }
 }

@@ -19,22 +19,33 @@ public static class ConfigCommands
 
     private static void Get(CommandContext c)
     {
-        var matches = new List<SettingDescriptor>();
+        var matches = new List<(string Name, SettingDescriptor Setting)>();
         for (int i = 2; i < c.Args.Count; i++)
         {
             ReadOnlySpan<byte> pattern = c.Args[i];
+            if (pattern.IndexOfAny("[*?"u8) < 0)
+            {
+                // Like Redis, a plain name is looked up and answered under the name as the client typed it.
+                string name = c.ArgString(i);
+                SettingDescriptor? exact = SettingCatalog.Find(name);
+                if (exact is { InConfig: true } && !matches.Exists(m => m.Setting == exact))
+                {
+                    matches.Add((name, exact));
+                }
+                continue;
+            }
             foreach (SettingDescriptor setting in SettingCatalog.All)
             {
-                if (setting.InConfig && !matches.Contains(setting) && GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(setting.Name), ignoreCase: true))
+                if (setting.InConfig && !matches.Exists(m => m.Setting == setting) && GlobMatcher.IsMatch(pattern, Encoding.ASCII.GetBytes(setting.Name), ignoreCase: true))
                 {
-                    matches.Add(setting);
+                    matches.Add((setting.Name, setting));
                 }
             }
         }
         c.Reply.WriteMapHeader(matches.Count);
-        foreach (SettingDescriptor setting in matches)
+        foreach ((string name, SettingDescriptor setting) in matches)
         {
-            c.Reply.WriteBulk(setting.Name);
+            c.Reply.WriteBulk(name);
             c.Reply.WriteBulk(setting.Get(c.Server.Settings));
         }
     }
@@ -43,7 +54,7 @@ public static class ConfigCommands
     {
         if (c.Args.Count % 2 != 0)
         {
-            c.WrongArity();
+            c.SyntaxError(); // Redis 7 answers an unpaired parameter with a syntax error, not an arity error
             return;
         }
         var changes = new List<(SettingDescriptor Setting, string Value)>();
@@ -72,10 +83,10 @@ public static class ConfigCommands
         var trial = new NodeSettings();
         foreach ((SettingDescriptor setting, string value) in changes)
         {
-            string? expected = setting.Set(trial, value);
-            if (expected is not null)
+            string? error = setting.Set(trial, value);
+            if (error is not null)
             {
-                c.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{setting.Name}') - argument must be {expected}");
+                c.Reply.WriteError($"ERR CONFIG SET failed (possibly related to argument '{setting.Name}') - {error}");
                 return;
             }
         }

@@ -16,7 +16,7 @@ public static class DatabaseCommands
 
     private static void Select(CommandContext c)
     {
-        if (!c.TryInteger(1, out long index))
+        if (!c.TryInt32(1, out int index))
         {
             return;
         }
@@ -25,7 +25,7 @@ public static class DatabaseCommands
             c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
             return;
         }
-        c.Client.DbIndex = (int)index;
+        c.Client.DbIndex = index;
         c.Reply.WriteOk();
     }
 
@@ -61,14 +61,8 @@ public static class DatabaseCommands
 
     private static void SwapDb(CommandContext c)
     {
-        if (!RespNumber.TryParseInt64(c.Args[1], out long first))
+        if (!c.TryInt32(1, out int first, "ERR invalid first DB index") || !c.TryInt32(2, out int second, "ERR invalid second DB index"))
         {
-            c.Reply.WriteError("ERR invalid first DB index");
-            return;
-        }
-        if (!RespNumber.TryParseInt64(c.Args[2], out long second))
-        {
-            c.Reply.WriteError("ERR invalid second DB index");
             return;
         }
         if (first < 0 || first >= c.Keyspace.Count || second < 0 || second >= c.Keyspace.Count)
@@ -76,7 +70,7 @@ public static class DatabaseCommands
             c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
             return;
         }
-        c.Keyspace.Swap((int)first, (int)second);
+        c.Keyspace.Swap(first, second);
         c.Reply.WriteOk();
     }
 }

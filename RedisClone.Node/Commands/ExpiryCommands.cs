@@ -157,7 +157,8 @@ public static class ExpiryCommands
             c.Reply.WriteRaw(RespLiterals.MinusOne);
             return;
         }
-        c.Reply.WriteInteger(milliseconds ? expireAt : expireAt / 1000);
+        // Redis rounds to the nearest second, as TTL does; unsigned, so a PXAT near 2^63 still rounds up as it does.
+        c.Reply.WriteInteger(milliseconds ? expireAt : (long)(((ulong)expireAt + 500) / 1000));
     }
 
     private static void Persist(CommandContext c)

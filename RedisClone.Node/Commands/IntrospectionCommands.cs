@@ -91,7 +91,7 @@ public static class IntrospectionCommands
             CommandDefinition? command = Lookup(c, i);
             if (command is null)
             {
-                c.Reply.WriteNullArray();
+                c.Reply.WriteNull(); // Redis answers an unknown name with a null bulk, not a null array
             }
             else
             {

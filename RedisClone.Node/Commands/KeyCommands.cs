@@ -108,7 +108,7 @@ public static class KeyCommands
 
     private static void Scan(CommandContext c)
     {
-        if (!ulong.TryParse(c.Args[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong cursor))
+        if (!TryParseCursor(c.Args[1], out ulong cursor))
         {
             c.Reply.WriteError("ERR invalid cursor");
             return;
@@ -173,6 +173,41 @@ public static class KeyCommands
         }
     }
 
+    /// <summary>
+    /// Redis's parseScanCursorOrReply, which is strtoul: an optional sign (a negative cursor wraps around), base-10
+    /// digits up to the end of the C string, no leading space, no overflow; an empty cursor reads as 0.
+    /// </summary>
+    private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
+    {
+        cursor = 0;
+        int nul = text.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            text = text[..nul];
+        }
+        if (text.Length == 0)
+        {
+            return true;
+        }
+        int p = text[0] is (byte)'+' or (byte)'-' ? 1 : 0;
+        if (p == text.Length || !char.IsAsciiDigit((char)text[p]))
+        {
+            return false; // no digits: strtoul stops at the first byte, which is not the end (leading spaces land here too)
+        }
+        ulong value = 0;
+        for (; p < text.Length; p++)
+        {
+            uint digit = (uint)(text[p] - '0');
+            if (digit > 9 || value > (ulong.MaxValue - digit) / 10)
+            {
+                return false;
+            }
+            value = value * 10 + digit;
+        }
+        cursor = text[0] == '-' ? unchecked(0 - value) : value;
+        return true;
+    }
+
     private static void Rename(CommandContext c) => RenameGeneric(c, onlyIfAbsent: false);
 
     private static void RenameNx(CommandContext c) => RenameGeneric(c, onlyIfAbsent: true);
@@ -200,13 +235,14 @@ public static class KeyCommands
         }
         object value = db.ValueAt(slot);
         long expireAt = db.ExpireAtSlot(slot);
+        StringEncoding encoding = db.EncodingAt(slot);
         if (onlyIfAbsent && db.Exists(c.Args[2]))
         {
             c.Reply.WriteRaw(RespLiterals.Zero);
             return;
         }
         db.Delete(c.Args[1]);
-        db.Set(c.Args[2], value, expireAt);
+        db.Set(c.Args[2], value, expireAt, encoding: encoding);
         if (onlyIfAbsent)
         {
             c.Reply.WriteRaw(RespLiterals.One);
@@ -229,7 +265,7 @@ public static class KeyCommands
             }
             else if (c.ArgIs(i, "DB"u8) && i + 1 < c.Args.Count)
             {
-                if (!c.TryInteger(++i, out long index))
+                if (!c.TryInt32(++i, out int index))
                 {
                     return;
                 }
@@ -238,7 +274,7 @@ public static class KeyCommands
                     c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
                     return;
                 }
-                target = c.Keyspace[(int)index];
+                target = c.Keyspace[index];
             }
             else
             {
@@ -259,9 +295,13 @@ public static class KeyCommands
         }
         object copy = CopyValue(c.Db.ValueAt(slot));
         long expireAt = c.Db.ExpireAtSlot(slot);
-        target.Set(c.Args[2], copy, expireAt);
+        target.Set(c.Args[2], copy, expireAt, encoding: CopyEncoding(c.Db.ValueAt(slot), c.Db.EncodingAt(slot)));
         c.Reply.WriteRaw(RespLiterals.One);
     }
+
+    /// <summary>Redis's dupStringObject keeps the encoding, but an int copy is a new object, not a shared integer.</summary>
+    private static StringEncoding CopyEncoding(object value, StringEncoding encoding) =>
+        encoding == StringEncoding.Auto && value is byte[] bytes && IsIntEncoded(bytes, out _) ? StringEncoding.OwnInteger : encoding;
 
     private static object CopyValue(object value) => value switch
     {
@@ -271,12 +311,16 @@ public static class KeyCommands
 
     private static void Move(CommandContext c)
     {
-        if (!RespNumber.TryParseInt64(c.Args[2], out long index) || index < 0 || index >= c.Keyspace.Count)
+        if (!c.TryInt32(2, out int index))
+        {
+            return;
+        }
+        if (index < 0 || index >= c.Keyspace.Count)
         {
             c.Reply.WriteError(RespLiterals.DbIndexOutOfRange);
             return;
         }
-        Database target = c.Keyspace[(int)index];
+        Database target = c.Keyspace[index];
         if (target == c.Db)
         {
             c.Reply.WriteError("ERR source and destination objects are the same");
@@ -290,8 +334,9 @@ public static class KeyCommands
         }
         object value = c.Db.ValueAt(slot);
         long expireAt = c.Db.ExpireAtSlot(slot);
+        StringEncoding encoding = c.Db.EncodingAt(slot);
         c.Db.Delete(c.Args[1]);
-        target.Set(c.Args[1], value, expireAt);
+        target.Set(c.Args[1], value, expireAt, encoding: encoding);
         c.Reply.WriteRaw(RespLiterals.One);
     }
 
@@ -319,20 +364,35 @@ public static class KeyCommands
         return true;
     }
 
-    /// <summary>Redis's string encodings: int for a value that reads as a 64-bit integer, embstr up to 44 bytes, raw beyond.</summary>
-    public static string EncodingOf(object value) => value switch
+    /// <summary>
+    /// Redis's string encodings: a value stored as sent is int when it reads as a 64-bit integer, embstr up to 44 bytes
+    /// and raw beyond (tryObjectEncoding); one the server built is embstr or raw by length; one changed in place is raw.
+    /// </summary>
+    public static string EncodingOf(object value, StringEncoding encoding) => (value, encoding) switch
     {
-        byte[] bytes when bytes.Length <= 20 && RespNumber.TryParseInt64(bytes, out _) => "int",
-        byte[] bytes when bytes.Length <= 44 => "embstr",
-        byte[] => "raw",
+        (byte[], StringEncoding.Raw) => "raw",
+        (byte[], StringEncoding.OwnInteger) => "int",
+        (byte[] bytes, StringEncoding.Auto) when IsIntEncoded(bytes, out _) => "int",
+        (byte[] bytes, _) when bytes.Length <= EmbstrSizeLimit => "embstr",
+        (byte[], _) => "raw",
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
+
+    // Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT and OBJ_SHARED_INTEGERS.
+    private const int EmbstrSizeLimit = 44;
+    private const long SharedIntegers = 10000;
+
+    private static bool IsIntEncoded(byte[] bytes, out long value)
+    {
+        value = 0;
+        return bytes.Length <= 20 && RespNumber.TryParseInt64(bytes, out value);
+    }
 
     private static void ObjectEncoding(CommandContext c)
     {
         if (TryObjectSlot(c, out int slot))
         {
-            c.Reply.WriteBulk(EncodingOf(c.Db.ValueAt(slot)));
+            c.Reply.WriteBulk(EncodingOf(c.Db.ValueAt(slot), c.Db.EncodingAt(slot)));
         }
     }
 
@@ -355,9 +415,12 @@ public static class KeyCommands
 
     private static void ObjectRefCount(CommandContext c)
     {
-        if (TryObjectSlot(c, out _))
+        if (TryObjectSlot(c, out int slot))
         {
-            c.Reply.WriteInteger(1); // every value is owned by exactly one key here
+            // Redis stores 0..9999 as shared integer objects, whose reference count is pinned at INT_MAX.
+            bool shared = c.Db.ValueAt(slot) is byte[] bytes && c.Db.EncodingAt(slot) == StringEncoding.Auto
+                && IsIntEncoded(bytes, out long value) && value is >= 0 and < SharedIntegers;
+            c.Reply.WriteInteger(shared ? int.MaxValue : 1);
         }
     }
 

@@ -68,12 +68,14 @@ public static class StringCommands
         AnyExpiry = Ex | Px | ExAt | PxAt | KeepTtl | Persist,
     }
 
-    /// <summary>Redis's parseExtendedStringArgumentsOrReply, shared by SET and GETEX.</summary>
-    private static bool TryParseOptions(CommandContext c, int start, bool isSet, out SetOptions options, out long expireAt)
+    /// <summary>
+    /// Redis's parseExtendedStringArgumentsOrReply, shared by SET and GETEX: syntax only. The expire time's value is
+    /// checked by <see cref="TryResolveExpiry"/>, which GETEX calls only once it knows the key exists, as Redis does.
+    /// </summary>
+    private static bool TryParseOptions(CommandContext c, int start, bool isSet, out SetOptions options, out int expiryIndex)
     {
         options = SetOptions.None;
-        expireAt = KeyTable.NoExpiry;
-        int expiryIndex = -1;
+        expiryIndex = -1;
         for (int i = start; i < c.Args.Count; i++)
         {
             ReadOnlySpan<byte> a = c.Args[i];
@@ -109,6 +111,13 @@ public static class StringCommands
                 return false;
             }
         }
+        return true;
+    }
+
+    /// <summary>Redis's getExpireMillisecondsOrReply for the option <see cref="TryParseOptions"/> found, if any.</summary>
+    private static bool TryResolveExpiry(CommandContext c, SetOptions options, int expiryIndex, out long expireAt)
+    {
+        expireAt = KeyTable.NoExpiry;
         if (expiryIndex > 0)
         {
             (long unit, bool absolute) = (options & SetOptions.AnyExpiry) switch
@@ -133,7 +142,8 @@ public static class StringCommands
 
     private static void Set(CommandContext c)
     {
-        if (!TryParseOptions(c, 3, isSet: true, out SetOptions options, out long expireAt))
+        if (!TryParseOptions(c, 3, isSet: true, out SetOptions options, out int expiryIndex)
+            || !TryResolveExpiry(c, options, expiryIndex, out long expireAt))
         {
             return;
         }
@@ -221,7 +231,7 @@ public static class StringCommands
 
     private static void GetEx(CommandContext c)
     {
-        if (!TryParseOptions(c, 2, isSet: false, out SetOptions options, out long expireAt))
+        if (!TryParseOptions(c, 2, isSet: false, out SetOptions options, out int expiryIndex))
         {
             return;
         }
@@ -232,6 +242,10 @@ public static class StringCommands
         if (value is null)
         {
             c.Reply.WriteNull();
+            return;
+        }
+        if (!TryResolveExpiry(c, options, expiryIndex, out long expireAt))
+        {
             return;
         }
         Database db = c.Db;
@@ -316,20 +330,21 @@ public static class StringCommands
             c.Reply.WriteInteger(suffix.Length);
             return;
         }
-        if (!CheckLength(c, (long)old.Length + suffix.Length))
+        if (!CheckLength(c, old.Length, suffix.Length))
         {
             return;
         }
         byte[] joined = new byte[old.Length + suffix.Length];
         old.CopyTo(joined, 0);
         suffix.CopyTo(joined.AsSpan(old.Length));
-        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined);
+        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined, StringEncoding.Raw);
         c.Reply.WriteInteger(joined.Length);
     }
 
-    private static bool CheckLength(CommandContext c, long length)
+    /// <summary>Redis's checkStringLength: <paramref name="size"/> + <paramref name="append"/> within proto-max-bulk-len, overflow included.</summary>
+    private static bool CheckLength(CommandContext c, long size, long append)
     {
-        if (length > c.Server.Settings.ProtoMaxBulkLen)
+        if (size > c.Server.Settings.ProtoMaxBulkLen - append)
         {
             c.Reply.WriteError(RespLiterals.StringTooLong);
             return false;
@@ -404,7 +419,7 @@ public static class StringCommands
             c.Reply.WriteInteger(old?.Length ?? 0); // nothing to write: an absent key stays absent
             return;
         }
-        if (!CheckLength(c, offset + patch.Length))
+        if (!CheckLength(c, offset, patch.Length))
         {
             return;
         }
@@ -417,11 +432,11 @@ public static class StringCommands
         patch.CopyTo(updated.AsSpan((int)offset));
         if (old is null)
         {
-            c.Db.Set(c.Args[1], updated);
+            c.Db.Set(c.Args[1], updated, encoding: StringEncoding.Raw);
         }
         else
         {
-            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated);
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated, StringEncoding.Raw);
         }
         c.Reply.WriteInteger(updated.Length);
     }
@@ -482,32 +497,32 @@ public static class StringCommands
         {
             return;
         }
-        double current = 0;
-        if ((old is not null && !RespNumber.TryParseDouble(old, out current)) || !RespNumber.TryParseDouble(c.Args[2], out double by))
+        LongDouble current = LongDouble.Zero;
+        if ((old is not null && !LongDouble.TryParse(old, out current)) || !LongDouble.TryParse(c.Args[2], out LongDouble by))
         {
             c.Reply.WriteError(RespLiterals.NotFloat);
             return;
         }
-        double result = current + by;
-        if (double.IsNaN(result) || double.IsInfinity(result))
+        LongDouble result = LongDouble.Add(current, by);
+        if (!result.IsFinite)
         {
             c.Reply.WriteError("ERR increment would produce NaN or Infinity");
             return;
         }
-        byte[] stored = System.Text.Encoding.ASCII.GetBytes(RespNumber.FormatHumanFriendly(result));
-        StoreKeepingTtl(c, old is not null, stored);
+        byte[] stored = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());
+        StoreKeepingTtl(c, old is not null, stored, StringEncoding.Created);
         c.Reply.WriteBulk(stored);
     }
 
-    private static void StoreKeepingTtl(CommandContext c, bool exists, byte[] value)
+    private static void StoreKeepingTtl(CommandContext c, bool exists, byte[] value, StringEncoding encoding = StringEncoding.Auto)
     {
         if (exists)
         {
-            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), value);
+            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), value, encoding);
         }
         else
         {
-            c.Db.Set(c.Args[1], value);
+            c.Db.Set(c.Args[1], value, encoding: encoding);
         }
     }
 

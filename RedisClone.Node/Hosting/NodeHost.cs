@@ -102,11 +102,11 @@ public static class NodeHost
             {
                 continue;
             }
-            string? expected = descriptor.Set(settings, value);
-            if (expected is not null)
+            string? error = descriptor.Set(settings, value);
+            if (error is not null)
             {
                 throw new CommandLine.UsageException(
-                    $"invalid value '{value}' for {descriptor.Flag} ({SettingCatalog.Section}:{descriptor.ConfigKey}): expected {expected}");
+                    $"invalid value '{value}' for {descriptor.Flag} ({SettingCatalog.Section}:{descriptor.ConfigKey}): {error}");
             }
         }
         // An Aspire AppHost hands each node its peers' gossip endpoints as services:<peer>:gossip:0.

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Hosting;
 
@@ -10,7 +12,7 @@ public sealed class NodeSettings
     public string[] Bind { get; set; } = ["127.0.0.1"];
     public string? RequirePass { get; set; }
     public int Databases { get; set; } = 16;
-    public int MaxClients { get; set; } = 10000;
+    public long MaxClients { get; set; } = 10000;
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
     public long ClientQueryBufferLimit { get; set; } = 1024L * 1024 * 1024;
     public int Hz { get; set; } = 10;
@@ -53,7 +55,10 @@ public sealed class NodeSettings
     public int EffectiveClusterPort => ClusterPort ?? (Port == 0 ? 0 : Port + 10000);
 }
 
-/// <summary>One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.</summary>
+/// <summary>
+/// One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.
+/// <see cref="Set"/> applies a value and returns null, or returns why it cannot, worded as Redis's CONFIG SET words it.
+/// </summary>
 public sealed record SettingDescriptor(
     string Name,
     string ConfigKey,
@@ -76,68 +81,69 @@ public static class SettingCatalog
     [
         new("port", "Port", "RESP port to listen on (default 6379)", false,
             s => s.Port.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseInt(v, 0, 65535, out int p) ? Ok(() => s.Port = p) : "an integer from 0 to 65535"),
+            (s, v) => Integer(v, 0, 65535, p => s.Port = (int)p)),
         new("bind", "Bind", "addresses to listen on, separated by spaces (default 127.0.0.1)", false,
             s => string.Join(' ', s.Bind),
-            (s, v) => ParseBind(v, out string[] b) ? Ok(() => s.Bind = b) : "IP addresses separated by spaces (or * for all)"),
+            (s, v) => ParseBind(v, out string[] b) ? Ok(() => s.Bind = b) : "argument must be IP addresses separated by spaces (or * for all)"),
         new("requirepass", "RequirePass", "password clients must AUTH with (default: none)", true,
             s => s.RequirePass ?? "",
             (s, v) => Ok(() => s.RequirePass = v.Length == 0 ? null : v)),
         new("databases", "Databases", "number of databases (default 16)", false,
             s => s.Databases.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseInt(v, 1, 1 << 20, out int d) ? Ok(() => s.Databases = d) : "an integer from 1 to 1048576"),
+            (s, v) => Integer(v, 1, 1 << 20, d => s.Databases = (int)d)),
         new("maxclients", "MaxClients", "most clients connected at once (default 10000)", true,
             s => s.MaxClients.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseInt(v, 1, int.MaxValue, out int m) ? Ok(() => s.MaxClients = m) : "a positive integer"),
+            (s, v) => Integer(v, 1, uint.MaxValue, m => s.MaxClients = m)),
         new("proto-max-bulk-len", "ProtoMaxBulkLen", "largest bulk string a client may send (default 512mb)", true,
             s => s.ProtoMaxBulkLen.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseMemory(v, out long m) && m >= 1024 * 1024 ? Ok(() => s.ProtoMaxBulkLen = m) : "a size of at least 1mb (bytes, or with kb/mb/gb)"),
+            (s, v) => Memory(v, 1024 * 1024, long.MaxValue, m => s.ProtoMaxBulkLen = m)),
         new("client-query-buffer-limit", "ClientQueryBufferLimit", "most a client's unfinished command may buffer (default 1gb)", true,
             s => s.ClientQueryBufferLimit.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseMemory(v, out long m) && m >= 1024 * 1024 ? Ok(() => s.ClientQueryBufferLimit = m) : "a size of at least 1mb (bytes, or with kb/mb/gb)"),
-        new("hz", "Hz", "background task frequency: expiry sweeps per second (default 10)", true,
+            (s, v) => Memory(v, 1024 * 1024, long.MaxValue, m => s.ClientQueryBufferLimit = m)),
+        // Like Redis, any hz from 0 up is accepted and brought into 1..500 (what CONFIG GET then shows).
+        new("hz", "Hz", "background task frequency: expiry sweeps per second, 1 to 500 (default 10)", true,
             s => s.Hz.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseInt(v, 1, 500, out int h) ? Ok(() => s.Hz = h) : "an integer from 1 to 500"),
+            (s, v) => Integer(v, 0, int.MaxValue, h => s.Hz = (int)Math.Clamp(h, 1, 500))),
         new("timeout", "Timeout", "close a client idle for this many seconds; 0 never (default 0)", true,
             s => s.Timeout.ToString(CultureInfo.InvariantCulture),
-            (s, v) => ParseInt(v, 0, int.MaxValue, out int t) ? Ok(() => s.Timeout = t) : "a whole number of seconds"),
+            (s, v) => Integer(v, 0, int.MaxValue, t => s.Timeout = (int)t)),
         // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
-        new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "empty (the node does not persist)"),
-        new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "no (the node does not persist)"),
+        new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "argument must be empty: the node does not persist"),
+        new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "argument must be no: the node does not persist"),
         new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client over hard, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
-            (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
+            (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "argument must be groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
             s => s.NotifyKeyspaceEvents,
-            (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "a combination of the letters K E g $ l s h z x e t m n d A"),
+            (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "argument must be a combination of the letters K E g $ l s h z x e t m n d A"),
         new("node-name", "NodeName", "this node's name in the cluster (default: an id derived from host and port)", false,
-            s => s.NodeName ?? "", (s, v) => v.Length > 0 && v.All(ch => ch is > ' ' and <= '~') ? Ok(() => s.NodeName = v) : "a name without spaces") { InConfig = false },
+            s => s.NodeName ?? "", (s, v) => v.Length > 0 && v.All(ch => ch is > ' ' and <= '~') ? Ok(() => s.NodeName = v) : "argument must be a name without spaces") { InConfig = false },
         new("cluster-port", "ClusterPort", "gossip (gRPC) port; setting it, or peers, makes the node join a cluster (default: port + 10000)", false,
-            s => s.ClusterPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => ParseInt(v, 0, 65535, out int p) ? Ok(() => s.ClusterPort = p) : "an integer from 0 to 65535") { InConfig = false },
+            s => s.ClusterPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => Integer(v, 0, 65535, p => s.ClusterPort = (int)p)) { InConfig = false },
         new("cluster-peers", "ClusterPeers", "seed gossip endpoints, host:port separated by commas (also read from services:<peer>:gossip:0)", false,
-            s => string.Join(',', s.ClusterPeers), (s, v) => ParsePeers(v, out string[] peers) ? Ok(() => s.ClusterPeers = peers) : "host:port or http(s)://host:port entries separated by commas") { InConfig = false },
+            s => string.Join(',', s.ClusterPeers), (s, v) => ParsePeers(v, out string[] peers) ? Ok(() => s.ClusterPeers = peers) : "argument must be host:port or http(s)://host:port entries separated by commas") { InConfig = false },
         new("cluster-key", "ClusterKey", "shared secret every gossip call must carry (default: none)", false,
             s => s.ClusterKey ?? "", (s, v) => Ok(() => s.ClusterKey = v.Length == 0 ? null : v)) { InConfig = false },
         new("cluster-announce-address", "ClusterAnnounceAddress", "gossip URL peers should use for this node (default: http://<bind>:<cluster-port>)", false,
-            s => s.ClusterAnnounceAddress ?? "", (s, v) => Uri.TryCreate(v, UriKind.Absolute, out _) ? Ok(() => s.ClusterAnnounceAddress = v) : "an absolute URL such as http://10.0.0.5:16379") { InConfig = false },
+            s => s.ClusterAnnounceAddress ?? "", (s, v) => Uri.TryCreate(v, UriKind.Absolute, out _) ? Ok(() => s.ClusterAnnounceAddress = v) : "argument must be an absolute URL such as http://10.0.0.5:16379") { InConfig = false },
         new("cluster-replay-window-ms", "ClusterReplayWindowMs", "how long a node keeps messages for a peer whose link dropped (default 5000)", false,
-            s => s.ClusterReplayWindowMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 0, 3_600_000, out int ms) ? Ok(() => s.ClusterReplayWindowMs = ms) : "milliseconds from 0 to 3600000") { InConfig = false },
+            s => s.ClusterReplayWindowMs.ToString(CultureInfo.InvariantCulture), (s, v) => Integer(v, 0, 3_600_000, ms => s.ClusterReplayWindowMs = (int)ms)) { InConfig = false },
         new("cluster-replay-window-messages", "ClusterReplayWindowMessages", "most messages kept per peer for replay (default 100000)", false,
-            s => s.ClusterReplayWindowMessages.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 1, 100_000_000, out int n) ? Ok(() => s.ClusterReplayWindowMessages = n) : "a count from 1 to 100000000") { InConfig = false },
+            s => s.ClusterReplayWindowMessages.ToString(CultureInfo.InvariantCulture), (s, v) => Integer(v, 1, 100_000_000, n => s.ClusterReplayWindowMessages = (int)n)) { InConfig = false },
         new("cluster-replay-window-bytes", "ClusterReplayWindowBytes", "most payload bytes kept per peer for replay (default 64mb)", false,
-            s => s.ClusterReplayWindowBytes.ToString(CultureInfo.InvariantCulture), (s, v) => ParseMemory(v, out long b) && b >= 1024 * 1024 ? Ok(() => s.ClusterReplayWindowBytes = b) : "a size of at least 1mb") { InConfig = false },
+            s => s.ClusterReplayWindowBytes.ToString(CultureInfo.InvariantCulture), (s, v) => Memory(v, 1024 * 1024, long.MaxValue, b => s.ClusterReplayWindowBytes = b)) { InConfig = false },
         new("cluster-heartbeat-ms", "ClusterHeartbeatMs", "interval of heartbeats on each link (default 500)", false,
-            s => s.ClusterHeartbeatMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 60_000, out int ms) ? Ok(() => s.ClusterHeartbeatMs = ms) : "milliseconds from 10 to 60000") { InConfig = false },
+            s => s.ClusterHeartbeatMs.ToString(CultureInfo.InvariantCulture), (s, v) => Integer(v, 10, 60_000, ms => s.ClusterHeartbeatMs = (int)ms)) { InConfig = false },
         new("cluster-suspect-ms", "ClusterSuspectMs", "silence after which a peer is suspect (default 3000)", false,
-            s => s.ClusterSuspectMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 3_600_000, out int ms) ? Ok(() => s.ClusterSuspectMs = ms) : "milliseconds from 10 to 3600000") { InConfig = false },
+            s => s.ClusterSuspectMs.ToString(CultureInfo.InvariantCulture), (s, v) => Integer(v, 10, 3_600_000, ms => s.ClusterSuspectMs = (int)ms)) { InConfig = false },
         new("cluster-dead-ms", "ClusterDeadMs", "silence after which a peer is dead: its interest is dropped (default 10000)", false,
-            s => s.ClusterDeadMs.ToString(CultureInfo.InvariantCulture), (s, v) => ParseInt(v, 10, 3_600_000, out int ms) ? Ok(() => s.ClusterDeadMs = ms) : "milliseconds from 10 to 3600000") { InConfig = false },
+            s => s.ClusterDeadMs.ToString(CultureInfo.InvariantCulture), (s, v) => Integer(v, 10, 3_600_000, ms => s.ClusterDeadMs = (int)ms)) { InConfig = false },
         new("cluster-tls-certificate", "ClusterTlsCertificate", "PFX certificate for the gossip endpoint; enables TLS between nodes", false,
-            s => s.ClusterTlsCertificate ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCertificate = v) : "the path of an existing .pfx file") { InConfig = false },
+            s => s.ClusterTlsCertificate ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCertificate = v) : "argument must be the path of an existing .pfx file") { InConfig = false },
         new("cluster-tls-certificate-password", "ClusterTlsCertificatePassword", "password of the PFX certificate", false,
             s => "", (s, v) => Ok(() => s.ClusterTlsCertificatePassword = v)) { InConfig = false },
         new("cluster-tls-ca", "ClusterTlsCa", "PEM certificate of the authority peers' certificates must chain to (default: the system's trust)", false,
-            s => s.ClusterTlsCa ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCa = v) : "the path of an existing PEM file") { InConfig = false },
+            s => s.ClusterTlsCa ?? "", (s, v) => File.Exists(v) ? Ok(() => s.ClusterTlsCa = v) : "argument must be the path of an existing PEM file") { InConfig = false },
     ];
 
     private static bool ParsePeers(string value, out string[] peers)
@@ -183,8 +189,22 @@ public static class SettingCatalog
         return null;
     }
 
-    private static bool ParseInt(string value, int min, int max, out int result) =>
-        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out result) && result >= min && result <= max;
+    /// <summary>Redis's integer config: string2ll, then the bounds; the errors are worded as CONFIG SET words them.</summary>
+    private static string? Integer(string value, long min, long max, Action<long> apply)
+    {
+        if (!RespNumber.TryParseInt64(Encoding.UTF8.GetBytes(value), out long n))
+        {
+            return "argument couldn't be parsed into an integer";
+        }
+        return Bounded(n, min, max, apply);
+    }
+
+    /// <summary>Redis's memory config: memtoull (a count with an optional unit), then the bounds.</summary>
+    private static string? Memory(string value, long min, long max, Action<long> apply) =>
+        ParseMemory(value, out long bytes) ? Bounded(bytes, min, max, apply) : "argument must be a memory value";
+
+    private static string? Bounded(long value, long min, long max, Action<long> apply) =>
+        value < min || value > max ? $"argument must be between {min} and {max} inclusive" : Ok(() => apply(value));
 
     private static bool ParseBind(string value, out string[] addresses)
     {
@@ -192,27 +212,42 @@ public static class SettingCatalog
         return addresses.Length > 0 && addresses.All(a => a == "*" || a == "-::*" || System.Net.IPAddress.TryParse(a.TrimStart('-'), out _));
     }
 
-    /// <summary>Redis's memtoull: a number with an optional unit (k/kb/m/mb/g/gb, where k = 1000 and kb = 1024).</summary>
+    /// <summary>
+    /// Redis's memtoull: digits with an optional unit, case-insensitive (k/kb/m/mb/g/gb, where k = 1000 and kb = 1024);
+    /// no sign, no spaces; no digits at all reads as 0.
+    /// </summary>
     public static bool ParseMemory(string value, out long bytes)
     {
         bytes = 0;
-        string v = value.Trim().ToLowerInvariant();
-        (string suffix, long multiplier)[] units = [("gb", 1L << 30), ("mb", 1L << 20), ("kb", 1L << 10), ("g", 1_000_000_000), ("m", 1_000_000), ("k", 1000), ("b", 1)];
-        long mul = 1;
-        foreach ((string suffix, long multiplier) in units)
+        int digits = 0;
+        while (digits < value.Length && char.IsAsciiDigit(value[digits]))
         {
-            if (v.EndsWith(suffix, StringComparison.Ordinal))
-            {
-                v = v[..^suffix.Length];
-                mul = multiplier;
-                break;
-            }
+            digits++;
         }
-        if (!long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n > long.MaxValue / mul)
+        long multiplier = value[digits..].ToLowerInvariant() switch
+        {
+            "" or "b" => 1,
+            "k" => 1000,
+            "kb" => 1024,
+            "m" => 1000 * 1000,
+            "mb" => 1024 * 1024,
+            "g" => 1000L * 1000 * 1000,
+            "gb" => 1024L * 1024 * 1024,
+            _ => 0,
+        };
+        if (multiplier == 0)
         {
             return false;
         }
-        bytes = n * mul;
+        if (digits == 0)
+        {
+            return true;
+        }
+        if (!long.TryParse(value.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out long n) || n > long.MaxValue / multiplier)
+        {
+            return false;
+        }
+        bytes = n * multiplier;
         return true;
     }
 }

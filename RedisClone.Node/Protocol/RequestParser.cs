@@ -28,7 +28,10 @@ public sealed class RequestParser
 
     public RequestParser(RequestLimits limits) => _limits = limits;
 
-    /// <summary>The error text (without the leading '-' and trailing CRLF) after <see cref="ParseResult.ProtocolError"/>.</summary>
+    /// <summary>
+    /// The error text (without the leading '-' and trailing CRLF) after <see cref="ParseResult.ProtocolError"/>.
+    /// A byte it quotes is one char (Latin-1), so that it can be sent back as the very byte the client sent, as Redis does.
+    /// </summary>
     public string Error { get; private set; } = "";
 
     /// <summary>Applies Redis's tighter caps while the client has not authenticated.</summary>
@@ -101,11 +104,7 @@ public sealed class RequestParser
             {
                 return NeedMoreWithin(buffer);
             }
-            reader.TryPeek(out byte marker);
-            if (marker != (byte)'$')
-            {
-                return Fail($"Protocol error: expected '$', got '{(char)marker}'");
-            }
+            // Like Redis, the '$' is checked once the whole length line is here: a long line without one is "too big".
             if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\r', advancePastDelimiter: true))
             {
                 return reader.Remaining > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big bulk count string") : NeedMoreWithin(buffer);
@@ -117,6 +116,11 @@ public sealed class RequestParser
             if (!reader.TryAdvance1())
             {
                 return NeedMoreWithin(buffer);
+            }
+            byte marker = line.Length > 0 ? line[0] : (byte)'\r';
+            if (marker != (byte)'$')
+            {
+                return Fail($"Protocol error: expected '$', got '{(char)marker}'");
             }
             if (!RespNumber.TryParseInt64(line[1..], out long length) || length < 0 || length > _limits.ProtoMaxBulkLen)
             {
@@ -182,13 +186,10 @@ public sealed class RequestParser
         {
             line = line[..^1];
         }
+        // Redis caps unauthenticated multibulk requests only: an inline line is already capped at 64 KB.
         if (!InlineSplitter.Split(line, args))
         {
             return Fail("Protocol error: unbalanced quotes in request");
-        }
-        if (Unauthenticated && args.Count > RequestLimits.UnauthenticatedMaxArgs)
-        {
-            return Fail("Protocol error: unauthenticated multibulk length");
         }
         consumed = reader.Consumed;
         return ParseResult.Command;

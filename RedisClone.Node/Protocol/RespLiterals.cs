@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace RedisClone.Node.Protocol;
 
 /// <summary>Pre-encoded replies and the error texts shared by several commands, worded exactly as Redis words them.</summary>
@@ -19,6 +21,7 @@ public static class RespLiterals
 
     public const string SyntaxError = "ERR syntax error";
     public const string NotInteger = "ERR value is not an integer or out of range";
+    public const string NotInt32 = "ERR value is out of range, value must between -2147483648 and 2147483647";
     public const string NotFloat = "ERR value is not a valid float";
     public const string WrongType = "WRONGTYPE Operation against a key holding the wrong kind of value";
     public const string NoAuth = "NOAUTH Authentication required.";
@@ -35,8 +38,21 @@ public static class RespLiterals
 
     public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";
 
-    public static string UnknownSubcommand(string subcommand, string container) =>
-        $"ERR unknown subcommand '{Truncate(subcommand, 128)}'. Try {container.ToUpperInvariant()} HELP.";
+    /// <summary>Redis's text for a container command's unknown subcommand; the subcommand is cut like "%.128s".</summary>
+    public static byte[] UnknownSubcommand(ReadOnlySpan<byte> subcommand, string container) =>
+        [.. "ERR unknown subcommand '"u8, .. CString(subcommand, 128), .. Encoding.ASCII.GetBytes($"'. Try {container.ToUpperInvariant()} HELP.")];
 
-    public static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+    /// <summary>
+    /// What C's printf prints for <c>%.*s</c> of a client argument: at most <paramref name="max"/> bytes, and nothing
+    /// from a NUL byte on. Bytes, not characters, so a multi-byte character may be cut as Redis cuts it.
+    /// </summary>
+    public static ReadOnlySpan<byte> CString(ReadOnlySpan<byte> text, int max)
+    {
+        int nul = text.IndexOf((byte)0);
+        if (nul >= 0)
+        {
+            text = text[..nul];
+        }
+        return text.Length <= max ? text : text[..max];
+    }
 }

@@ -87,6 +87,22 @@ public sealed class RespWriter
         Commit(length + 3);
     }
 
+    /// <summary>Writes an error reply whose text is bytes (it may quote client arguments that are not UTF-8).</summary>
+    public void WriteError(ReadOnlySpan<byte> text)
+    {
+        ErrorCount++;
+        int space = text.IndexOf((byte)' ');
+        LastErrorPrefix = Encoding.ASCII.GetString(space > 0 ? text[..space] : text);
+        Span<byte> span = Reserve(text.Length + 3);
+        span[0] = (byte)'-';
+        text.CopyTo(span[1..]);
+        span.Slice(1, text.Length).Replace((byte)'\r', (byte)' ');
+        span.Slice(1, text.Length).Replace((byte)'\n', (byte)' ');
+        span[text.Length + 1] = (byte)'\r';
+        span[text.Length + 2] = (byte)'\n';
+        Commit(text.Length + 3);
+    }
+
     /// <summary>Writes a pre-encoded error literal (with its '-' and CRLF).</summary>
     public void WriteErrorRaw(ReadOnlySpan<byte> encoded, string prefix)
     {

@@ -98,7 +98,7 @@ public sealed class ClientSession : IWatcher
     public bool InMulti => Queued is not null;
     public bool TransactionFailed { get; set; }
     public bool WatchedKeyTouched { get; private set; }
-    private readonly List<(Database Db, byte[] Key)> _watched = [];
+    private readonly List<(Database Db, WatchedKey Watch)> _watched = [];
     public int WatchedCount => _watched.Count;
 
     public void BeginMulti()
@@ -115,22 +115,21 @@ public sealed class ClientSession : IWatcher
 
     public void Watch(Database db, byte[] key)
     {
-        foreach ((Database d, byte[] k) in _watched)
+        foreach ((Database d, WatchedKey w) in _watched)
         {
-            if (d == db && k.AsSpan().SequenceEqual(key))
+            if (d == db && w.Key.AsSpan().SequenceEqual(key))
             {
                 return;
             }
         }
-        _watched.Add((db, key));
-        db.Watch(key, this);
+        _watched.Add((db, db.Watch(key, this)));
     }
 
     public void UnwatchAll()
     {
-        foreach ((Database db, byte[] key) in _watched)
+        foreach ((Database db, WatchedKey watch) in _watched)
         {
-            db.Unwatch(key, this);
+            db.Unwatch(watch);
         }
         _watched.Clear();
         WatchedKeyTouched = false;
@@ -138,13 +137,13 @@ public sealed class ClientSession : IWatcher
 
     public void WatchedKeyModified() => WatchedKeyTouched = true;
 
-    /// <summary>Redis 7 also fails EXEC when a watched key has expired since WATCH.</summary>
+    /// <summary>Redis 7 also fails EXEC when a watched key has expired since WATCH (not one that had already expired then).</summary>
     public bool AnyWatchedKeyExpired()
     {
-        foreach ((Database db, byte[] key) in _watched)
+        foreach ((Database db, WatchedKey watch) in _watched)
         {
-            // Lookup expires a due key, which reports it as modified.
-            db.Lookup(key, touch: false);
+            // Lookup removes a due key, which reports it as modified unless it was already expired at WATCH time.
+            db.Lookup(watch.Key, touch: false);
         }
         return WatchedKeyTouched;
     }

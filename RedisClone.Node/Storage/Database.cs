@@ -15,7 +15,7 @@ public sealed class Database
     private int _volatileCount;
     private decimal _expireAtSum; // sum of due times of volatile keys, for INFO's avg_ttl
 
-    private readonly Dictionary<byte[], List<IWatcher>> _watchers = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], List<WatchedKey>> _watchers = new(ByteArrayComparer.Instance);
 
     public Database(Keyspace keyspace, int index)
     {
@@ -70,8 +70,10 @@ public sealed class Database
 
     public uint LastAccessAt(int slot) => _table.LastAccessAt(slot);
 
+    public StringEncoding EncodingAt(int slot) => _table.EncodingAt(slot);
+
     /// <summary>Sets the value of a key, creating it if needed. <paramref name="keepTtl"/> keeps an existing TTL.</summary>
-    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false)
+    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false, StringEncoding encoding = StringEncoding.Auto)
     {
         int slot = Lookup(key, touch: false);
         if (slot < 0)
@@ -93,13 +95,15 @@ public sealed class Database
             }
         }
         _table.LastAccessAt(slot) = _keyspace.ClockSeconds;
+        _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
     }
 
     /// <summary>Replaces the value at a slot already found by <see cref="Lookup"/>, keeping its TTL.</summary>
-    public void Overwrite(int slot, object value)
+    public void Overwrite(int slot, object value, StringEncoding encoding = StringEncoding.Auto)
     {
         _table.ValueAt(slot) = value;
+        _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
     }
 
@@ -223,65 +227,100 @@ public sealed class Database
         return _table.Count > 0 ? _table.KeyAt(_table.RandomSlot(random)) : null;
     }
 
-    /// <summary>Empties the database; WATCH sees every key that existed.</summary>
+    /// <summary>Empties the database; WATCH sees every key that was stored (an already expired one going away is no change).</summary>
     public void Flush()
     {
-        if (_watchers.Count > 0)
-        {
-            foreach (byte[] key in _watchers.Keys.ToList())
-            {
-                if (_table.Find(key) >= 0)
-                {
-                    KeyModified(key);
-                }
-            }
-        }
+        TouchWatchedKeysReplacedBy(null);
         _table = new KeyTable();
         _expiryQueue = new PriorityQueue<byte[], long>();
         _volatileCount = 0;
         _expireAtSum = 0;
     }
 
-    /// <summary>Exchanges contents with another database (SWAPDB); watchers of both are told.</summary>
+    /// <summary>Exchanges contents with another database (SWAPDB); watchers of both see the keys that change.</summary>
     public void SwapWith(Database other)
     {
-        TouchAllWatched();
-        other.TouchAllWatched();
+        TouchWatchedKeysReplacedBy(other);
+        other.TouchWatchedKeysReplacedBy(this);
         (_table, other._table) = (other._table, _table);
         (_expiryQueue, other._expiryQueue) = (other._expiryQueue, _expiryQueue);
         (_volatileCount, other._volatileCount) = (other._volatileCount, _volatileCount);
         (_expireAtSum, other._expireAtSum) = (other._expireAtSum, _expireAtSum);
     }
 
-    private void TouchAllWatched()
+    /// <summary>
+    /// Redis's touchAllWatchedKeysInDb: this database's keys are about to be dropped (FLUSHDB, FLUSHALL) or replaced by
+    /// <paramref name="replacement"/>'s (SWAPDB). A watched key changes when it is stored on either side, except that an
+    /// expired key going away or staying expired is no change, and an expired key arriving is then watched as expired.
+    /// </summary>
+    private void TouchWatchedKeysReplacedBy(Database? replacement)
     {
-        foreach (byte[] key in _watchers.Keys.ToList())
+        foreach ((byte[] key, List<WatchedKey> watches) in _watchers)
         {
-            KeyModified(key);
-        }
-    }
-
-    public void Watch(byte[] key, IWatcher watcher)
-    {
-        if (!_watchers.TryGetValue(key, out List<IWatcher>? list))
-        {
-            list = [];
-            _watchers[key] = list;
-        }
-        if (!list.Contains(watcher))
-        {
-            list.Add(watcher);
-        }
-    }
-
-    public void Unwatch(byte[] key, IWatcher watcher)
-    {
-        if (_watchers.TryGetValue(key, out List<IWatcher>? list))
-        {
-            list.Remove(watcher);
-            if (list.Count == 0)
+            bool storedHere = _table.Find(key) >= 0;
+            bool storedThere = replacement is not null && replacement._table.Find(key) >= 0;
+            if (!storedHere && !storedThere)
             {
-                _watchers.Remove(key);
+                continue;
+            }
+            bool expiredThere = storedThere && replacement!.IsStoredButExpired(key);
+            foreach (WatchedKey watch in watches)
+            {
+                if (watch.Expired)
+                {
+                    if (!storedThere)
+                    {
+                        watch.Expired = false;
+                        continue;
+                    }
+                    if (expiredThere)
+                    {
+                        continue;
+                    }
+                }
+                else if (!storedHere && expiredThere)
+                {
+                    watch.Expired = true;
+                    continue;
+                }
+                watch.Watcher.WatchedKeyModified();
+            }
+        }
+    }
+
+    /// <summary>Redis's keyIsExpired: the key is still stored but its time has come (nothing is removed here).</summary>
+    private bool IsStoredButExpired(ReadOnlySpan<byte> key)
+    {
+        int slot = _table.Find(key);
+        if (slot < 0)
+        {
+            return false;
+        }
+        long expireAt = _table.ExpireAtSlot(slot);
+        return expireAt != KeyTable.NoExpiry && expireAt <= Now;
+    }
+
+    /// <summary>Registers a client's WATCH of <paramref name="key"/>, noting whether the key had already expired.</summary>
+    public WatchedKey Watch(byte[] key, IWatcher watcher)
+    {
+        if (!_watchers.TryGetValue(key, out List<WatchedKey>? watches))
+        {
+            watches = [];
+            _watchers[key] = watches;
+        }
+        var watch = new WatchedKey(watcher, key, IsStoredButExpired(key));
+        watches.Add(watch);
+        return watch;
+    }
+
+    public void Unwatch(WatchedKey watch)
+    {
+        if (_watchers.TryGetValue(watch.Key, out List<WatchedKey>? watches))
+        {
+            watches.Remove(watch);
+            if (watches.Count == 0)
+            {
+                _watchers.Remove(watch.Key);
             }
         }
     }
@@ -294,14 +333,35 @@ public sealed class Database
         {
             return;
         }
-        if (_watchers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out List<IWatcher>? list))
+        if (_watchers.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(key, out List<WatchedKey>? watches))
         {
-            foreach (IWatcher watcher in list)
+            bool stored = _table.Find(key) >= 0;
+            foreach (WatchedKey watch in watches)
             {
-                watcher.WatchedKeyModified();
+                if (watch.Expired && !stored)
+                {
+                    // Redis's touchWatchedKey: a key already expired at WATCH time being removed is no change.
+                    watch.Expired = false;
+                    continue;
+                }
+                watch.Watcher.WatchedKeyModified();
             }
         }
     }
+}
+
+/// <summary>One client's WATCH of one key (Redis's watchedKey).</summary>
+public sealed class WatchedKey(IWatcher watcher, byte[] key, bool expired)
+{
+    public IWatcher Watcher { get; } = watcher;
+
+    public byte[] Key { get; } = key;
+
+    /// <summary>
+    /// The key was stored but already expired when WATCHed (or an expired key took its place through SWAPDB): its
+    /// removal then is no change for the transaction, any other change is.
+    /// </summary>
+    public bool Expired { get; set; } = expired;
 }
 
 /// <summary>A client with a pending WATCH.</summary>

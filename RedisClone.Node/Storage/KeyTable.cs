@@ -10,7 +10,11 @@ namespace RedisClone.Node.Storage;
 /// </summary>
 public sealed class KeyTable
 {
-    public const long NoExpiry = long.MaxValue;
+    /// <summary>
+    /// "No TTL". Not long.MaxValue: PXAT 9223372036854775807 is a real due time. A stored due time is always positive
+    /// (a zero or negative one deletes the key at once), so -1 cannot be mistaken for one, as in Redis's getExpire.
+    /// </summary>
+    public const long NoExpiry = -1;
     private const int MinBuckets = 16;
 
     private struct Entry
@@ -21,6 +25,7 @@ public sealed class KeyTable
         public int HashCode;
         public int Next; // index + 1 of the next entry in the chain; 0 ends it. For free slots: the next free slot.
         public uint LastAccess; // seconds of the node clock, for OBJECT IDLETIME
+        public StringEncoding Encoding; // for OBJECT ENCODING; fits in the entry's padding
     }
 
     private int[] _buckets = new int[MinBuckets]; // index + 1 of the chain's first entry; 0 = empty
@@ -62,6 +67,8 @@ public sealed class KeyTable
     public ref long ExpireAtSlot(int slot) => ref _entries[slot].ExpireAt;
 
     public ref uint LastAccessAt(int slot) => ref _entries[slot].LastAccess;
+
+    public ref StringEncoding EncodingAt(int slot) => ref _entries[slot].Encoding;
 
     /// <summary>Adds a key known to be absent and returns its slot.</summary>
     public int Add(byte[] key, object value, long expireAt)

@@ -34,7 +34,7 @@ public class StartupTests
     {
         (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", "70000");
         Assert.Equal(1, exit);
-        Assert.Equal("error: invalid value '70000' for --port (Redis:Port): expected an integer from 0 to 65535", stderr.Trim());
+        Assert.Equal("error: invalid value '70000' for --port (Redis:Port): argument must be between 0 and 65535 inclusive", stderr.Trim());
     }
 
     [Fact]

@@ -8,10 +8,16 @@ namespace RedisClone.Tests.Infrastructure;
 /// <summary>A real node on a loopback port picked by the OS, started in-process and stopped with the fixture.</summary>
 public sealed class NodeFixture : IAsyncLifetime
 {
+    private readonly string[] _extraArgs;
     private WebApplication? _app;
 
-    /// <summary>Flags added to the node's command line; set before xunit initializes the fixture.</summary>
-    public string[] ExtraArgs { get; init; } = [];
+    public NodeFixture()
+        : this([])
+    {
+    }
+
+    // Internal: xunit builds class fixtures through their only public constructor.
+    internal NodeFixture(params string[] extraArgs) => _extraArgs = extraArgs;
 
     public int Port { get; private set; }
 
@@ -21,7 +27,7 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = NodeHost.Build(["--port", "0", "--bind", "127.0.0.1", .. ExtraArgs]);
+        _app = NodeHost.Build(["--port", "0", "--bind", "127.0.0.1", .. _extraArgs]);
         await _app.StartAsync();
         Port = Server.BoundPort;
     }
@@ -41,7 +47,7 @@ public sealed class NodeFixture : IAsyncLifetime
 /// <summary>A node that requires a password.</summary>
 public sealed class PasswordNodeFixture() : IAsyncLifetime
 {
-    private readonly NodeFixture _node = new() { ExtraArgs = ["--requirepass", "s3cret"] };
+    private readonly NodeFixture _node = new("--requirepass", "s3cret");
 
     public int Port => _node.Port;
 

@@ -48,25 +48,28 @@ public sealed class RawClient : IDisposable
     }
 
     /// <summary>Reads exactly one complete RESP reply (nested aggregates included).</summary>
-    public string ReadReply()
+    public string ReadReply() => Encoding.UTF8.GetString(ReadReplyBytes());
+
+    /// <summary>Reads exactly one complete RESP reply, as the exact bytes the server sent.</summary>
+    public byte[] ReadReplyBytes()
     {
         using var cts = new CancellationTokenSource(Deadline);
-        var reply = new StringBuilder();
+        var reply = new List<byte>();
         ReadValue(reply, cts.Token);
-        return reply.ToString();
+        return reply.ToArray();
     }
 
-    private void ReadValue(StringBuilder reply, CancellationToken token)
+    private void ReadValue(List<byte> reply, CancellationToken token)
     {
         string line = ReadLine(token);
-        reply.Append(line).Append("\r\n");
+        reply.AddRange(Encoding.Latin1.GetBytes(line + "\r\n"));
         char type = line[0];
         if (type is '$' or '=' or '!')
         {
             int length = int.Parse(line.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture);
             if (length >= 0)
             {
-                reply.Append(Encoding.UTF8.GetString(ReadExactly(length + 2, token)));
+                reply.AddRange(ReadExactly(length + 2, token));
             }
         }
         else if (type is '*' or '%' or '~' or '>' or '|')
@@ -88,7 +91,7 @@ public sealed class RawClient : IDisposable
             {
                 if (_pending[i] == '\r' && _pending[i + 1] == '\n')
                 {
-                    string line = Encoding.UTF8.GetString(_pending.GetRange(0, i).ToArray());
+                    string line = Encoding.Latin1.GetString(_pending.GetRange(0, i).ToArray());
                     _pending.RemoveRange(0, i + 2);
                     return line;
                 }
