@@ -52,12 +52,9 @@ public readonly struct LongDouble
 
     public bool IsFinite => _kind == Kind.Finite;
 
-    public static LongDouble FromInt64(long value) =>
-        Round(BigInteger.Abs(value), 0, sticky: false, negative: value < 0);
-
     /// <summary>
-    /// Redis's string2ld: the whole text (a NUL inside it included) must be a number strtold accepts (decimal, hex, "inf"), with no leading space;
-    /// NaN, and values that overflow or underflow to zero, are refused.
+    /// Redis's string2ld: the whole text (a NUL inside it included) must be a number strtold accepts (decimal, hex,
+    /// "inf"), with no leading space; NaN, and values that overflow or underflow to zero, are refused.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out LongDouble value)
     {
