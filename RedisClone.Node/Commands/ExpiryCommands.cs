@@ -1,4 +1,5 @@
 using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;
@@ -117,10 +118,12 @@ public static class ExpiryCommands
         if (when <= c.Now)
         {
             db.Delete(c.Args[1]); // a due time in the past deletes the key at once
+            c.Notify(KeyspaceEventFlags.Generic, "del", c.Args[1]);
         }
         else
         {
             db.ChangeExpireAt(slot, when);
+            c.Notify(KeyspaceEventFlags.Generic, "expire", c.Args[1]);
         }
         c.Reply.WriteRaw(RespLiterals.One);
     }
@@ -170,6 +173,7 @@ public static class ExpiryCommands
             return;
         }
         c.Db.ChangeExpireAt(slot, KeyTable.NoExpiry);
+        c.Notify(KeyspaceEventFlags.Generic, "persist", c.Args[1]);
         c.Reply.WriteRaw(RespLiterals.One);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 
@@ -37,6 +38,7 @@ public static class KeyCommands
         {
             if (c.Db.Delete(c.Args[i]))
             {
+                c.Notify(KeyspaceEventFlags.Generic, "del", c.Args[i]);
                 deleted++;
             }
         }
@@ -243,6 +245,8 @@ public static class KeyCommands
         }
         db.Delete(c.Args[1]);
         db.Set(c.Args[2], value, expireAt, encoding: encoding);
+        c.Notify(KeyspaceEventFlags.Generic, "rename_from", c.Args[1]);
+        c.Notify(KeyspaceEventFlags.Generic, "rename_to", c.Args[2]);
         if (onlyIfAbsent)
         {
             c.Reply.WriteRaw(RespLiterals.One);
@@ -296,6 +300,7 @@ public static class KeyCommands
         object copy = CopyValue(c.Db.ValueAt(slot));
         long expireAt = c.Db.ExpireAtSlot(slot);
         target.Set(c.Args[2], copy, expireAt, encoding: CopyEncoding(c.Db.ValueAt(slot), c.Db.EncodingAt(slot)));
+        c.Notify(KeyspaceEventFlags.Generic, "copy_to", target, c.Args[2]);
         c.Reply.WriteRaw(RespLiterals.One);
     }
 
@@ -337,6 +342,8 @@ public static class KeyCommands
         StringEncoding encoding = c.Db.EncodingAt(slot);
         c.Db.Delete(c.Args[1]);
         target.Set(c.Args[1], value, expireAt, encoding: encoding);
+        c.Notify(KeyspaceEventFlags.Generic, "move_from", c.Args[1]);
+        c.Notify(KeyspaceEventFlags.Generic, "move_to", target, c.Args[1]);
         c.Reply.WriteRaw(RespLiterals.One);
     }
 

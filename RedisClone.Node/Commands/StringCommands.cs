@@ -1,4 +1,5 @@
 using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;
@@ -160,6 +161,11 @@ public static class StringCommands
         if (!conditionFails)
         {
             db.Set(key, c.Args.ToArray(2), expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+            c.Notify(KeyspaceEventFlags.Strings, "set", key);
+            if (expireAt != KeyTable.NoExpiry)
+            {
+                c.Notify(KeyspaceEventFlags.Generic, "expire", key);
+            }
         }
         if (options.HasFlag(SetOptions.Get))
         {
@@ -190,6 +196,7 @@ public static class StringCommands
             return;
         }
         c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
         c.Reply.WriteRaw(RespLiterals.One);
     }
 
@@ -202,6 +209,8 @@ public static class StringCommands
         if (c.TryExpireAt(2, unitMs, absolute: false, out long expireAt))
         {
             c.Db.Set(c.Args[1], c.Args.ToArray(3), expireAt);
+            c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
+            c.Notify(KeyspaceEventFlags.Generic, "expire", c.Args[1]);
             c.Reply.WriteOk();
         }
     }
@@ -213,6 +222,7 @@ public static class StringCommands
             return;
         }
         c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
         WriteBulkOrNull(c, old);
     }
 
@@ -225,6 +235,7 @@ public static class StringCommands
         if (old is not null)
         {
             c.Db.Delete(c.Args[1]);
+            c.Notify(KeyspaceEventFlags.Generic, "del", c.Args[1]);
         }
         WriteBulkOrNull(c, old);
     }
@@ -254,10 +265,12 @@ public static class StringCommands
             if (expireAt <= c.Now)
             {
                 db.Delete(c.Args[1]); // a due time already past deletes the key, as Redis does
+                c.Notify(KeyspaceEventFlags.Generic, "del", c.Args[1]);
             }
             else
             {
                 db.ChangeExpireAt(db.Lookup(c.Args[1]), expireAt);
+                c.Notify(KeyspaceEventFlags.Generic, "expire", c.Args[1]);
             }
         }
         else if (options.HasFlag(SetOptions.Persist))
@@ -266,6 +279,7 @@ public static class StringCommands
             if (db.ExpireAtSlot(slot) != KeyTable.NoExpiry)
             {
                 db.ChangeExpireAt(slot, KeyTable.NoExpiry);
+                c.Notify(KeyspaceEventFlags.Generic, "persist", c.Args[1]);
             }
         }
         c.Reply.WriteBulk(value);
@@ -291,6 +305,7 @@ public static class StringCommands
         for (int i = 1; i < c.Args.Count; i += 2)
         {
             c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+            c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[i]);
         }
         c.Reply.WriteOk();
     }
@@ -313,6 +328,7 @@ public static class StringCommands
         for (int i = 1; i < c.Args.Count; i += 2)
         {
             c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+            c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[i]);
         }
         c.Reply.WriteRaw(RespLiterals.One);
     }
@@ -327,6 +343,7 @@ public static class StringCommands
         if (old is null)
         {
             c.Db.Set(c.Args[1], suffix.ToArray());
+            c.Notify(KeyspaceEventFlags.Strings, "append", c.Args[1]);
             c.Reply.WriteInteger(suffix.Length);
             return;
         }
@@ -338,6 +355,7 @@ public static class StringCommands
         old.CopyTo(joined, 0);
         suffix.CopyTo(joined.AsSpan(old.Length));
         c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined, StringEncoding.Raw);
+        c.Notify(KeyspaceEventFlags.Strings, "append", c.Args[1]);
         c.Reply.WriteInteger(joined.Length);
     }
 
@@ -438,6 +456,7 @@ public static class StringCommands
         {
             c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated, StringEncoding.Raw);
         }
+        c.Notify(KeyspaceEventFlags.Strings, "setrange", c.Args[1]);
         c.Reply.WriteInteger(updated.Length);
     }
 
@@ -488,6 +507,7 @@ public static class StringCommands
         Span<byte> digits = stackalloc byte[24];
         byte[] stored = digits[..RespNumber.Format(result, digits)].ToArray();
         StoreKeepingTtl(c, old is not null, stored);
+        c.Notify(KeyspaceEventFlags.Strings, "incrby", c.Args[1]);
         c.Reply.WriteInteger(result);
     }
 
@@ -511,6 +531,7 @@ public static class StringCommands
         }
         byte[] stored = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());
         StoreKeepingTtl(c, old is not null, stored, StringEncoding.Created);
+        c.Notify(KeyspaceEventFlags.Strings, "incrbyfloat", c.Args[1]);
         c.Reply.WriteBulk(stored);
     }
 
