@@ -47,8 +47,10 @@ public sealed class EpollReader : IDisposable
         _thread.Start();
     }
 
-    public static bool IsSupported =>
-        OperatingSystem.IsLinux() && RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64;
+    private static readonly Lazy<bool> Supported = new(Probe);
+
+    /// <summary>Linux on x64 or arm64 with a C library that has epoll (probed once).</summary>
+    public static bool IsSupported => Supported.Value;
 
     /// <summary>Failure of the loop itself (not of one socket), reported at the end.</summary>
     public string? Failure { get; private set; }
@@ -66,6 +68,28 @@ public sealed class EpollReader : IDisposable
         if (Libc.EpollControl(_epoll, Libc.EpollCtlAdd, fd, request) != 0)
         {
             throw new InvalidOperationException($"epoll_ctl(ADD) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    private static bool Probe()
+    {
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            return false;
+        }
+        try
+        {
+            int epoll = Libc.EpollCreate(Libc.EpollCloseOnExec);
+            if (epoll < 0)
+            {
+                return false;
+            }
+            _ = Libc.Close(epoll);
+            return true;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
         }
     }
 
@@ -89,11 +113,25 @@ public sealed class EpollReader : IDisposable
             {
                 int slot = (int)BinaryPrimitives.ReadUInt64LittleEndian(events.AsSpan((i * EventSize) + DataOffset));
                 IReadableSocket? handler = Volatile.Read(ref _handlers[slot]);
-                if (handler is not null && !handler.OnReadable())
+                if (handler is not null && !ReadSafely(handler))
                 {
                     Remove(slot);
                 }
             }
+        }
+    }
+
+    /// <summary>A bug in one handler must end that socket's reading, not the process (this is not a pool thread).</summary>
+    private bool ReadSafely(IReadableSocket handler)
+    {
+        try
+        {
+            return handler.OnReadable();
+        }
+        catch (Exception ex)
+        {
+            Failure ??= $"reader thread: {ex}";
+            return false;
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class ProgressPrinter
         double publishRate = (totals.Acked - _last.Acked) / sinceLast;
         double deliveryRate = (totals.Delivered - _last.Delivered) / sinceLast;
         _output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"[{elapsed,7:0.0} s] {(draining ? "draining  " : "publishing")} published {totals.Acked} ({publishRate:0}/s)  delivered {totals.Delivered} ({deliveryRate:0}/s) of {totals.Expected} expected  dup {totals.Duplicates} ooo {totals.OutOfOrder}"));
+            $"[{elapsed,7:0.0} s] {(draining ? "draining:  " : "publishing:")} published {totals.Acked} ({publishRate:0}/s)  delivered {totals.Delivered} ({deliveryRate:0}/s) of {totals.Expected} expected  dup {totals.Duplicates} ooo {totals.OutOfOrder}"));
         _lastTimestamp = now;
         _last = totals;
     }

@@ -63,6 +63,8 @@ public sealed class PubSubBenchmark(ToolOptions options, TextWriter progress, Ca
             StopReaders();
             await stopReaders.CancelAsync();
             CloseSockets();
+            // Receive buffers go back to the pool only once no receive can still write into them.
+            await Task.WhenAll(readers.Where(r => r is not null));
             lock (_subscriberConnections)
             {
                 foreach (SubscriberConnection subscriber in _subscriberConnections)
