@@ -165,6 +165,12 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         {
             link.Drop("fault switch");
         }
+        CancelInbound();
+    }
+
+    /// <summary>Ends every call peers have open to this node.</summary>
+    private void CancelInbound()
+    {
         lock (_inbound)
         {
             foreach (CancellationTokenSource cancel in _inbound)
@@ -175,6 +181,7 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
                 }
                 catch (ObjectDisposedException)
                 {
+                    // That call already ended and disposed its source.
                 }
             }
             _inbound.Clear();
@@ -476,20 +483,7 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         {
             await _livenessTimer.DisposeAsync();
         }
-        lock (_inbound)
-        {
-            foreach (CancellationTokenSource cancel in _inbound)
-            {
-                try
-                {
-                    cancel.Cancel();
-                }
-                catch (ObjectDisposedException)
-                {
-                }
-            }
-            _inbound.Clear();
-        }
+        CancelInbound();
         foreach (PeerLink link in AllLinks())
         {
             await link.DisposeAsync();

@@ -130,38 +130,38 @@ public static class ExpiryCommands
 
     private static void Ttl(CommandContext c, bool milliseconds)
     {
-        int slot = c.Db.Lookup(c.Args[1], touch: false);
-        if (slot < 0)
+        if (TryDueTime(c, out long expireAt))
         {
-            c.Reply.WriteRaw(RespLiterals.MinusTwo);
-            return;
+            long remaining = Math.Max(0, expireAt - c.Now);
+            c.Reply.WriteInteger(milliseconds ? remaining : (remaining + 500) / 1000);
         }
-        long expireAt = c.Db.ExpireAtSlot(slot);
-        if (expireAt == KeyTable.NoExpiry)
-        {
-            c.Reply.WriteRaw(RespLiterals.MinusOne);
-            return;
-        }
-        long remaining = Math.Max(0, expireAt - c.Now);
-        c.Reply.WriteInteger(milliseconds ? remaining : (remaining + 500) / 1000);
     }
 
     private static void ExpireTime(CommandContext c, bool milliseconds)
     {
+        if (TryDueTime(c, out long expireAt))
+        {
+            c.Reply.WriteInteger(milliseconds ? expireAt : (long)(((ulong)expireAt + 500) / 1000));
+        }
+    }
+
+    /// <summary>The key's due time; otherwise writes -2 (no key) or -1 (no TTL), as TTL and EXPIRETIME answer.</summary>
+    private static bool TryDueTime(CommandContext c, out long expireAt)
+    {
+        expireAt = 0;
         int slot = c.Db.Lookup(c.Args[1], touch: false);
         if (slot < 0)
         {
             c.Reply.WriteRaw(RespLiterals.MinusTwo);
-            return;
+            return false;
         }
-        long expireAt = c.Db.ExpireAtSlot(slot);
+        expireAt = c.Db.ExpireAtSlot(slot);
         if (expireAt == KeyTable.NoExpiry)
         {
             c.Reply.WriteRaw(RespLiterals.MinusOne);
-            return;
+            return false;
         }
-        // Redis rounds to the nearest second, as TTL does; unsigned, so a PXAT near 2^63 still rounds up as it does.
-        c.Reply.WriteInteger(milliseconds ? expireAt : (long)(((ulong)expireAt + 500) / 1000));
+        return true;
     }
 
     private static void Persist(CommandContext c)
