@@ -19,7 +19,7 @@
 #   CBENCH_PUBLISHERS       publisher connections, all on node 1              [2]
 #   CBENCH_PIPELINE         PUBLISH in flight per publisher                   [16]
 #   CBENCH_SIZE             payload bytes                                     [64]
-#   CBENCH_MESSAGES         messages per run of scenarios 1 and 2             [30000]
+#   CBENCH_MESSAGES         messages per run of scenarios 1 and 2             [50000]
 #   CBENCH_RATE             messages/s in total in scenario 3                 [5000]
 #   CBENCH_RATE_MESSAGES    messages per run of scenario 3                    [50000: 10 s at 5000/s]
 #   CBENCH_TRAFFIC_MESSAGES messages per run of scenario 4                    [20000]
@@ -49,7 +49,7 @@ CHANNELS=${CBENCH_CHANNELS:-10}
 PUBLISHERS=${CBENCH_PUBLISHERS:-2}
 PIPELINE=${CBENCH_PIPELINE:-16}
 SIZE=${CBENCH_SIZE:-64}
-MESSAGES=${CBENCH_MESSAGES:-30000}
+MESSAGES=${CBENCH_MESSAGES:-50000}
 RATE=${CBENCH_RATE:-5000}
 RATE_MESSAGES=${CBENCH_RATE_MESSAGES:-50000}
 TRAFFIC_MESSAGES=${CBENCH_TRAFFIC_MESSAGES:-20000}
@@ -71,9 +71,10 @@ mkdir -p "$RESULTS"
 NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
 TOOL_DLL=$REPO_ROOT/RedisClone.Benchmarks/bin/Release/net10.0/RedisClone.Benchmarks.dll
 
-# Progress goes to the script's own stderr, kept on fd 9: a trap can fire while
-# a step's output is redirected to a file.
-exec 9>&2
+# Progress goes to the script's own stderr, kept on fd 9, and the report to its
+# own stdout, kept on fd 8: a trap can fire while a step's output is redirected
+# to a file.
+exec 9>&2 8>&1
 log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
 die() { log "FATAL: $*"; exit 1; }
 
@@ -91,10 +92,15 @@ declare -A PID=() PORT=() GPORT=() NOTES=() STATUS=()
 declare -A LABEL=([redis]="Redis Cluster" [clone]="RedisClone")
 WATCHDOG_PID=""
 STEP_PID=""
+REPORTED=0
+STOP_REASON=""
+RUNNING=()
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_END=""
 
 # Long steps run in the background and are waited for, so that a signal (the
 # watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
-run_step() { "$@" </dev/null & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
+run_step() { "$@" </dev/null 8>&- 9>&- & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
 
 # ---------------------------------------------------------------- cleanup
 stop_server() {   # stop_server NAME (redis1..3, clone1..3) — TERM, up to 10 s, then KILL; only our own PID
@@ -120,18 +126,24 @@ cleanup() {
   local s
   if [[ -n $STEP_PID ]]; then kill -TERM "$STEP_PID" 2>/dev/null; wait "$STEP_PID" 2>/dev/null; fi
   for s in "${!PID[@]}"; do stop_server "$s"; done
+  if [[ $REPORTED == 0 && -s $RESULTS/runs.txt ]]; then
+    LOAD_END=${LOAD_END:-$(cut -d' ' -f1-3 /proc/loadavg)}
+    report "${STOP_REASON:-stopped (exit code $rc)}" >"$WORK/report.md" 2>/dev/null
+    cat "$WORK/report.md" >&8
+    if [[ -n $OUT ]]; then cp "$WORK/report.md" "$OUT"; fi
+  fi
   if [[ -n $WATCHDOG_PID ]]; then kill -TERM "$WATCHDOG_PID" 2>/dev/null; wait "$WATCHDOG_PID" 2>/dev/null; fi
   log "logs and raw results kept in $WORK"
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'log "interrupted"; exit 130' INT
-trap 'log "terminated (watchdog or signal)"; exit 143' TERM
+trap 'STOP_REASON="interrupted (SIGINT)"; log "interrupted"; exit 130' INT
+trap 'STOP_REASON="stopped by the watchdog (CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s) or SIGTERM"; log "terminated (watchdog or signal)"; exit 143' TERM
 
 # Watchdog: the whole script is bounded in time whatever happens.
 ( trap 'kill "$sp" 2>/dev/null; exit 0' TERM
   sleep "$TOTAL_TIMEOUT" & sp=$!
-  wait "$sp" && { echo "[watchdog] CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping" >&9; kill -TERM $$ 2>/dev/null; } ) >/dev/null 2>&1 &
+  wait "$sp" && { echo "[watchdog] CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping" >&9; kill -TERM $$ 2>/dev/null; } ) >/dev/null 2>&1 8>&- &
 WATCHDOG_PID=$!
 
 # ---------------------------------------------------------------- prerequisites
@@ -171,14 +183,14 @@ port_free() {   # a loopback port nobody listens on and we can bind
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 1; fi
   return 0
 }
-free_port_pair() {
+free_port_pair() {   # sets FREE_PORT (not echoed: USED_PORTS must be updated in this shell)
   local p
   for _ in $(seq 1 200); do
     p=$(( 20000 + RANDOM % 25000 ))
     [[ -n ${USED_PORTS[$p]:-} || -n ${USED_PORTS[$((p+10000))]:-} || -n ${USED_PORTS[$((p-10000))]:-} ]] && continue
     port_free "$p" && port_free $((p + 10000)) || continue
     USED_PORTS[$p]=1; USED_PORTS[$((p+10000))]=1
-    echo "$p"; return 0
+    FREE_PORT=$p; return 0
   done
   return 1
 }
@@ -193,7 +205,7 @@ launch() {   # launch NAME COMMAND... — in its own dir, output to NAME.log
   local s=$1; shift
   local dir=$WORK/$s; mkdir -p "$dir"
   echo "=== start $(date) : $*" >>"$WORK/$s.log"
-  (cd "$dir" && exec "$@") >>"$WORK/$s.log" 2>&1 9>&- &
+  (cd "$dir" && exec "$@") >>"$WORK/$s.log" 2>&1 8>&- 9>&- &
   PID[$s]=$!
 }
 
@@ -210,7 +222,7 @@ wait_ping() {   # wait_ping NAME DEADLINE
 start_redis_cluster() {
   local k p deadline=$(( $(date +%s) + START_TIMEOUT ))
   for k in 1 2 3; do
-    p=$(free_port_pair) || { log "no free loopback port pair"; return 1; }
+    free_port_pair || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
     PORT[redis$k]=$p; GPORT[redis$k]=$((p + 10000))
     launch "redis$k" redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
       --cluster-config-file "$WORK/redis$k/nodes-$p.conf" --save "" --appendonly no --daemonize no
@@ -237,7 +249,7 @@ start_redis_cluster() {
 start_clone_cluster() {
   local k p deadline=$(( $(date +%s) + START_TIMEOUT ))
   for k in 1 2 3; do
-    p=$(free_port_pair) || { log "no free loopback port pair"; return 1; }
+    free_port_pair || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
     PORT[clone$k]=$p; GPORT[clone$k]=$((p + 10000))
   done
   launch clone1 dotnet "$NODE_DLL" --port "${PORT[clone1]}" --bind 127.0.0.1 --node-name n1 --cluster-port "${GPORT[clone1]}"
@@ -346,14 +358,107 @@ run_once() {   # run_once CLUSTER SCENARIO REP — one run of the tool; appends 
   sleep 1   # let the subscribers' disconnects settle before the next run
 }
 
+# ---------------------------------------------------------------- report
+median() {   # median of numbers on stdin; empty if none
+  sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'
+}
+values() {   # values CLUSTER SCENARIO KEY — one value per run
+  awk -v c="cluster=$1" -v s="scenario=$2" -v k="$3" '
+    $1 == c && $2 == s { for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k && a[2] ~ /^-?[0-9.]+$/) print a[2] } }' "$RESULTS/runs.txt" 2>/dev/null
+}
+cell() {   # cell CLUSTER SCENARIO KEY [sum] — median (or sum) over the runs; n/a if not run
+  local c=$1 s=$2 k=$3 how=${4:-median} v
+  if [[ " ${RUNNING[*]} " != *" $c "* ]]; then echo "n/a"; return; fi
+  grep -q "^cluster=$c scenario=$s " "$RESULTS/runs.txt" 2>/dev/null || { echo "not run"; return; }
+  if [[ $how == sum ]]; then v=$(values "$c" "$s" "$k" | awk '{ s += $1; n++ } END { if (n) printf "%d", s }')
+  else v=$(values "$c" "$s" "$k" | median); fi
+  # a counter this cluster does not have: n/a; a run that gave no number: err
+  if [[ -z $v && $k == d_* ]] && grep -q "^cluster=$c scenario=$s " "$RESULTS/runs.txt" 2>/dev/null \
+     && ! grep "^cluster=$c scenario=$s " "$RESULTS/runs.txt" | grep -q " $k="; then v="n/a"; fi
+  echo "${v:-err}"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "" }'; }
+fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9]+(\.[0-9]+)?$/) { x = sprintf("%.0f", x); o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print x o } else print x }'; }
+gcd() { local a=$1 b=$2 t; while (( b )); do t=$((a % b)); a=$b; b=$t; done; echo "$a"; }
+row() {   # row LABEL SCENARIO KEY [sum]
+  local r n; r=$(cell redis "$2" "$3" "${4:-}"); n=$(cell clone "$2" "$3" "${4:-}")
+  echo "| $1 | $(fmt "$r") | $(fmt "$n") | $(ratio "$n" "$r") |"
+}
+scenario_title() {
+  local s=$1 e; e=$(sub_nodes "$s" | wc -w)
+  local spread="each channel's subscribers on $(( e / $(gcd "$CHANNELS" "$e") )) of the $e subscribe node(s)"
+  case $s in
+    1) echo "(1) publishers on node 1, $SUBSCRIBERS subscribers on nodes 1-3 ($spread), $(fmt "$MESSAGES") messages, unpaced" ;;
+    2) echo "(2) publishers on node 1, $SUBSCRIBERS subscribers on nodes 2-3 ($spread), $(fmt "$MESSAGES") messages, unpaced" ;;
+    3) echo "(3) publishers on node 1, $SUBSCRIBERS subscribers on nodes 1-3, $(fmt "$RATE") messages/s fixed rate, $(fmt "$RATE_MESSAGES") messages" ;;
+    4) echo "(4) publishers on node 1, $SUBSCRIBERS subscribers on node 2 only, $(fmt "$TRAFFIC_MESSAGES") messages unpaced; node 3 has no subscriber" ;;
+  esac
+}
+
+CMD="CBENCH_SUBSCRIBERS=$SUBSCRIBERS CBENCH_CHANNELS=$CHANNELS CBENCH_PUBLISHERS=$PUBLISHERS CBENCH_PIPELINE=$PIPELINE CBENCH_SIZE=$SIZE CBENCH_MESSAGES=$MESSAGES CBENCH_RATE=$RATE CBENCH_RATE_MESSAGES=$RATE_MESSAGES CBENCH_TRAFFIC_MESSAGES=$TRAFFIC_MESSAGES CBENCH_R=$R CBENCH_SCENARIOS=\"$SCENARIOS\" CBENCH_CLUSTERS=\"$CLUSTERS\" bash bench/cluster.sh"
+COMMIT=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
+
+report() {   # report [INCOMPLETE-REASON]
+  local elapsed=$(( $(date +%s) - SCRIPT_START ))
+  echo "## Pub/sub across three nodes: Redis Cluster vs RedisClone"
+  echo
+  [[ -n ${1:-} ]] && { echo "**INCOMPLETE: $1 after ${elapsed}s; only the runs that finished are shown.**"; echo; }
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "- machine: nproc=$(nproc), memory total $(free -h | awk '/^Mem:/ {print $2}'), CPU: $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), kernel $(uname -sr); load average at start $LOAD_START, at end $LOAD_END (other work shares the machine)"
+  echo "- Redis: $(redis-server --version | head -1), \`redis-server --port P --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file DIR/nodes-P.conf --save \"\" --appendonly no --daemonize no\` x3, \`redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes\`"
+  echo "- RedisClone: commit $COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1 --node-name nK --cluster-port P+10000\`, nodes 2 and 3 with \`--cluster-peers 127.0.0.1:<node 1's cluster port>\`"
+  echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
+  echo "- load: \`dotnet RedisClone.Benchmarks.dll pubsub --publish-endpoints NODE1 --subscribe-endpoints <nodes> --subscribers $SUBSCRIBERS --channels $CHANNELS --publishers $PUBLISHERS --pipeline $PIPELINE --messages M --size $SIZE --rate RATE --duration-limit $DURATION_LIMIT --drain-timeout $DRAIN_TIMEOUT\` (subscriber i on channel i % $CHANNELS and subscribe node i % <number of nodes>; the tool runs on the same 2 cores as the servers); the exact command of every run is in $RESULTS/*.cmd"
+  echo "- every run $R time(s), clusters interleaved per repetition; rates and latencies are medians over the runs, lost is summed over them; latency is publish -> delivery as the tool measures it"
+  echo "- command: \`$CMD\` (took ${elapsed}s)"
+  echo
+  echo "| scenario | Redis Cluster | RedisClone | ratio RedisClone/Redis |"
+  echo "| --- | ---: | ---: | ---: |"
+  local s t
+  for s in $SCENARIOS; do
+    t=$(scenario_title "$s")
+    echo "| **$t** | | | |"
+    if [[ $s != 4 ]]; then
+      row "deliveries/s" "$s" deliveries_per_sec
+      row "published/s" "$s" published_per_sec
+      row "lost (of $(fmt "$(cell redis "$s" expected)") / $(fmt "$(cell clone "$s" expected)") expected per run; sum of $R runs)" "$s" lost sum
+      row "latency p50, us" "$s" p50_us
+      row "latency p99, us" "$s" p99_us
+      row "latency p99.9, us" "$s" p999_us
+    else
+      row "deliveries/s (to node 2)" "$s" deliveries_per_sec
+      row "lost (sum of $R runs)" "$s" lost sum
+      row "node 3: publish messages received from the cluster (Redis: Δ cluster_stats_messages_publish_received; RedisClone: Δ Σ peers' messages_in)" "$s" d_pub_recv3
+      row "node 3: TCP bytes received, all its sockets (Δ Σ ss bytes_received; pings/heartbeats included)" "$s" d_tcp_in3
+      local r n
+      r=$(cell redis "$s" d_tcp_in3); n=$(cell clone "$s" d_tcp_in3)
+      r=$(awk -v b="$r" -v m="$(cell redis "$s" published)" 'BEGIN { if (b ~ /^[0-9.]+$/ && m ~ /^[0-9.]+$/ && m > 0) printf "%.1f", b/m; else print b }')
+      n=$(awk -v b="$n" -v m="$(cell clone "$s" published)" 'BEGIN { if (b ~ /^[0-9.]+$/ && m ~ /^[0-9.]+$/ && m > 0) printf "%.1f", b/m; else print b }')
+      echo "| node 3: TCP bytes received per published message | $r | $n | $(ratio "$n" "$r") |"
+      row "node 1: publish messages sent to the cluster, all peers (Redis: Δ cluster_stats_messages_publish_sent; RedisClone: Δ Σ peers' messages_out)" "$s" d_pub_sent1
+      row "node 1 -> node 3: messages_out / bytes_out (RedisClone INFO gossip peer n3; Redis Cluster has no per-peer counter)" "$s" d_to3_msgs
+      echo "| node 1 -> node 3 bytes_out / node 1 -> node 2 bytes_out (RedisClone INFO gossip) | | $(fmt "$(cell clone "$s" d_to3_bytes)") / $(fmt "$(cell clone "$s" d_to2_bytes)") | |"
+    fi
+  done
+  echo
+  echo "Ratio: RedisClone divided by Redis Cluster (for rates higher is better for RedisClone, for latencies and traffic lower is)."
+  echo
+  local c any=0
+  for c in redis clone; do
+    if [[ -n ${STATUS[$c]:-} || -n ${NOTES[$c]:-} ]]; then
+      [[ $any == 0 ]] && { echo "Notes:"; any=1; }
+      echo "- ${LABEL[$c]}: ${STATUS[$c]:-ok}. ${NOTES[$c]:-}"
+    fi
+  done
+  return 0
+}
+
 # ================================================================= main
 log "work dir: $WORK"
 ensure_redis
 build RedisClone.Benchmarks "$TOOL_DLL"
 [[ " $CLUSTERS " == *" clone "* ]] && build RedisClone.Node "$NODE_DLL"
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
-RUNNING=()
 for c in $CLUSTERS; do
   log "starting the ${LABEL[$c]}"
   if start_${c}_cluster; then RUNNING+=("$c")
@@ -387,95 +492,8 @@ done
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 for c in "${RUNNING[@]}"; do stop_cluster "$c"; done
 
-# ---------------------------------------------------------------- report
-median() {   # median of numbers on stdin; empty if none
-  sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'
-}
-values() {   # values CLUSTER SCENARIO KEY — one value per run
-  awk -v c="cluster=$1" -v s="scenario=$2" -v k="$3" '
-    $1 == c && $2 == s { for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k && a[2] ~ /^-?[0-9.]+$/) print a[2] } }' "$RESULTS/runs.txt" 2>/dev/null
-}
-cell() {   # cell CLUSTER SCENARIO KEY [sum] — median (or sum) over the runs; n/a if not run
-  local c=$1 s=$2 k=$3 how=${4:-median} v
-  if [[ " ${RUNNING[*]} " != *" $c "* ]]; then echo "n/a"; return; fi
-  if [[ $how == sum ]]; then v=$(values "$c" "$s" "$k" | awk '{ s += $1; n++ } END { if (n) printf "%d", s }')
-  else v=$(values "$c" "$s" "$k" | median); fi
-  # a counter this cluster does not have: n/a; a run that gave no number: err
-  if [[ -z $v && $k == d_* ]] && grep -q "^cluster=$c scenario=$s " "$RESULTS/runs.txt" 2>/dev/null \
-     && ! grep "^cluster=$c scenario=$s " "$RESULTS/runs.txt" | grep -q " $k="; then v="n/a"; fi
-  echo "${v:-err}"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "" }'; }
-fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9]+(\.[0-9]+)?$/) { x = sprintf("%.0f", x); o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print x o } else print x }'; }
-gcd() { local a=$1 b=$2 t; while (( b )); do t=$((a % b)); a=$b; b=$t; done; echo "$a"; }
-row() {   # row LABEL SCENARIO KEY [sum]
-  local r n; r=$(cell redis "$2" "$3" "${4:-}"); n=$(cell clone "$2" "$3" "${4:-}")
-  echo "| $1 | $(fmt "$r") | $(fmt "$n") | $(ratio "$n" "$r") |"
-}
-scenario_title() {
-  local s=$1 e; e=$(sub_nodes "$s" | wc -w)
-  local spread="each channel's subscribers on $(( e / $(gcd "$CHANNELS" "$e") )) of the $e subscribe node(s)"
-  case $s in
-    1) echo "(1) publishers on node 1, $SUBSCRIBERS subscribers on nodes 1-3 ($spread), $(fmt "$MESSAGES") messages, unpaced" ;;
-    2) echo "(2) publishers on node 1, $SUBSCRIBERS subscribers on nodes 2-3 ($spread), $(fmt "$MESSAGES") messages, unpaced" ;;
-    3) echo "(3) publishers on node 1, $SUBSCRIBERS subscribers on nodes 1-3, $(fmt "$RATE") messages/s fixed rate, $(fmt "$RATE_MESSAGES") messages" ;;
-    4) echo "(4) publishers on node 1, $SUBSCRIBERS subscribers on node 2 only, $(fmt "$TRAFFIC_MESSAGES") messages unpaced; node 3 has no subscriber" ;;
-  esac
-}
-
-CMD="CBENCH_SUBSCRIBERS=$SUBSCRIBERS CBENCH_CHANNELS=$CHANNELS CBENCH_PUBLISHERS=$PUBLISHERS CBENCH_PIPELINE=$PIPELINE CBENCH_SIZE=$SIZE CBENCH_MESSAGES=$MESSAGES CBENCH_RATE=$RATE CBENCH_RATE_MESSAGES=$RATE_MESSAGES CBENCH_TRAFFIC_MESSAGES=$TRAFFIC_MESSAGES CBENCH_R=$R CBENCH_SCENARIOS=\"$SCENARIOS\" CBENCH_CLUSTERS=\"$CLUSTERS\" bash bench/cluster.sh"
-COMMIT=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
-ELAPSED=$(( $(date +%s) - SCRIPT_START ))
-
-report() {
-  echo "## Pub/sub across three nodes: Redis Cluster vs RedisClone"
-  echo
-  echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- machine: nproc=$(nproc), memory total $(free -h | awk '/^Mem:/ {print $2}'), CPU: $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), kernel $(uname -sr); load average at start $LOAD_START, at end $LOAD_END (other work shares the machine)"
-  echo "- Redis: $(redis-server --version | head -1), \`redis-server --port P --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file DIR/nodes-P.conf --save \"\" --appendonly no --daemonize no\` x3, \`redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes\`"
-  echo "- RedisClone: commit $COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1 --node-name nK --cluster-port P+10000\`, nodes 2 and 3 with \`--cluster-peers 127.0.0.1:<node 1's cluster port>\`"
-  echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
-  echo "- load: \`dotnet RedisClone.Benchmarks.dll pubsub --publish-endpoints NODE1 --subscribe-endpoints <nodes> --subscribers $SUBSCRIBERS --channels $CHANNELS --publishers $PUBLISHERS --pipeline $PIPELINE --messages M --size $SIZE --rate RATE --duration-limit $DURATION_LIMIT --drain-timeout $DRAIN_TIMEOUT\` (subscriber i on channel i % $CHANNELS and subscribe node i % <number of nodes>; the tool runs on the same 2 cores as the servers); the exact command of every run is in $RESULTS/*.cmd"
-  echo "- every run $R time(s), clusters interleaved per repetition; rates and latencies are medians over the runs, lost is summed over them; latency is publish -> delivery as the tool measures it"
-  echo "- command: \`$CMD\` (took ${ELAPSED}s)"
-  echo
-  echo "| scenario | Redis Cluster | RedisClone | ratio RedisClone/Redis |"
-  echo "| --- | ---: | ---: | ---: |"
-  local s t
-  for s in $SCENARIOS; do
-    t=$(scenario_title "$s")
-    echo "| **$t** | | | |"
-    if [[ $s != 4 ]]; then
-      row "deliveries/s" "$s" deliveries_per_sec
-      row "published/s" "$s" published_per_sec
-      row "lost (of $(fmt "$(cell redis "$s" expected)") / $(fmt "$(cell clone "$s" expected)") expected per run; sum of $R runs)" "$s" lost sum
-      row "latency p50, us" "$s" p50_us
-      row "latency p99, us" "$s" p99_us
-      row "latency p99.9, us" "$s" p999_us
-    else
-      row "deliveries/s (to node 2)" "$s" deliveries_per_sec
-      row "lost (sum of $R runs)" "$s" lost sum
-      row "node 3: publish messages received from the cluster (Redis: Δ cluster_stats_messages_publish_received; RedisClone: Δ Σ peers' messages_in)" "$s" d_pub_recv3
-      row "node 3: TCP bytes received, all its sockets (Δ Σ ss bytes_received; pings/heartbeats included)" "$s" d_tcp_in3
-      row "node 1: publish messages sent to the cluster, all peers (Redis: Δ cluster_stats_messages_publish_sent; RedisClone: Δ Σ peers' messages_out)" "$s" d_pub_sent1
-      row "node 1 -> node 3: messages_out / bytes_out (RedisClone INFO gossip peer n3; Redis Cluster has no per-peer counter)" "$s" d_to3_msgs
-      echo "| node 1 -> node 3 bytes_out / node 1 -> node 2 bytes_out (RedisClone INFO gossip) | | $(fmt "$(cell clone "$s" d_to3_bytes)") / $(fmt "$(cell clone "$s" d_to2_bytes)") | |"
-    fi
-  done
-  echo
-  echo "Ratio: RedisClone divided by Redis Cluster (for rates higher is better for RedisClone, for latencies and traffic lower is)."
-  echo
-  local c any=0
-  for c in redis clone; do
-    if [[ -n ${STATUS[$c]:-} || -n ${NOTES[$c]:-} ]]; then
-      [[ $any == 0 ]] && { echo "Notes:"; any=1; }
-      echo "- ${LABEL[$c]}: ${STATUS[$c]:-ok}. ${NOTES[$c]:-}"
-    fi
-  done
-  return 0
-}
-
 report >"$WORK/report.md"
-cat "$WORK/report.md"
+REPORTED=1
+cat "$WORK/report.md" >&8
 if [[ -n $OUT ]]; then cp "$WORK/report.md" "$OUT" && log "report written to $OUT"; fi
-log "done in ${ELAPSED}s"
+log "done in $(( $(date +%s) - SCRIPT_START ))s"
