@@ -436,7 +436,7 @@ report() {   # report [INCOMPLETE-REASON]
       n=$(awk -v b="$n" -v m="$(cell clone "$s" published)" 'BEGIN { if (b ~ /^[0-9.]+$/ && m ~ /^[0-9.]+$/ && m > 0) printf "%.1f", b/m; else print b }')
       echo "| node 3: TCP bytes received per published message | $r | $n | $(ratio "$n" "$r") |"
       row "node 1: publish messages sent to the cluster, all peers (Redis: Δ cluster_stats_messages_publish_sent; RedisClone: Δ Σ peers' messages_out)" "$s" d_pub_sent1
-      row "node 1 -> node 3: messages_out / bytes_out (RedisClone INFO gossip peer n3; Redis Cluster has no per-peer counter)" "$s" d_to3_msgs
+      row "node 1 -> node 3: messages_out (RedisClone INFO gossip, peer n3; Redis Cluster has no per-peer counter)" "$s" d_to3_msgs
       echo "| node 1 -> node 3 bytes_out / node 1 -> node 2 bytes_out (RedisClone INFO gossip) | | $(fmt "$(cell clone "$s" d_to3_bytes)") / $(fmt "$(cell clone "$s" d_to2_bytes)") | |"
     fi
   done
