@@ -22,6 +22,19 @@ public sealed partial class GossipService : Gossip.GossipBase
 
     public override async Task Link(IAsyncStreamReader<LinkFrame> requestStream, IServerStreamWriter<LinkFrame> responseStream, ServerCallContext context)
     {
+        try
+        {
+            await ServeLink(requestStream, responseStream, context);
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer went away, the fault switch cut the link, the peer was declared dead or this node is shutting
+            // down: every cancellation of a link is an ordinary end, not an error to log.
+        }
+    }
+
+    private async Task ServeLink(IAsyncStreamReader<LinkFrame> requestStream, IServerStreamWriter<LinkFrame> responseStream, ServerCallContext context)
+    {
         if (!_cluster.IsAuthorized(context.RequestHeaders))
         {
             _cluster.CountRejectedCall();
