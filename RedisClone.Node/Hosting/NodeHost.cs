@@ -31,15 +31,7 @@ public static class NodeHost
         builder.Services.AddHostedService<BackgroundMaintenance>();
 
         // The parser enforces client-query-buffer-limit itself; Kestrel's 1 MB default would stall a larger bulk.
-        builder.Services.Configure<SocketTransportOptions>(o =>
-        {
-            o.MaxReadBufferSize = null;
-            // Commands are short and never block (no lock is held across I/O), so running them on the socket's own
-            // I/O thread saves a thread-pool hop per read: measured in BENCHMARKS.md.
-            o.UnsafePreferInlineScheduling = Environment.GetEnvironmentVariable("QB_INLINE") == "1";
-            o.WaitForDataBeforeAllocatingBuffer = Environment.GetEnvironmentVariable("QB_NOWAIT") != "1";
-            if (Environment.GetEnvironmentVariable("QB_IOQ") is { } q) { o.IOQueueCount = int.Parse(q); }
-        });
+        builder.Services.Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = null);
         var respEndpoints = new List<ListenOptions>();
         var gossipEndpoints = new List<ListenOptions>();
         if (settings.Clustered)
