@@ -11,6 +11,8 @@ namespace RedisClone.Node.Cluster;
 /// </summary>
 public sealed partial class GossipService : Gossip.GossipBase
 {
+    private const ulong AckEvery = 64;
+
     private readonly ClusterNode _cluster;
     private readonly ILogger<GossipService> _logger;
 
@@ -68,6 +70,7 @@ public sealed partial class GossipService : Gossip.GossipBase
         }
         await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _cluster.Identity, LastReceivedSequence = lastReceived } }, token);
 
+        ulong acknowledged = lastReceived, received;
         while (await requestStream.MoveNext(token))
         {
             member.Seen();
@@ -75,8 +78,14 @@ public sealed partial class GossipService : Gossip.GossipBase
             switch (frame.BodyCase)
             {
                 case LinkFrame.BodyOneofCase.Messages:
-                    ulong acknowledged = Deliver(member, frame.Messages);
-                    await responseStream.WriteAsync(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } }, token);
+                    received = Deliver(member, frame.Messages);
+                    // Acknowledgements only let the sender trim its log, so one per many messages is enough; the
+                    // heartbeat answer carries the rest.
+                    if (received - acknowledged >= AckEvery)
+                    {
+                        acknowledged = received;
+                        await responseStream.WriteAsync(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } }, token);
+                    }
                     break;
                 case LinkFrame.BodyOneofCase.InterestSnapshot:
                     _cluster.ReplaceRemoteInterest(member, frame.InterestSnapshot);
@@ -88,6 +97,15 @@ public sealed partial class GossipService : Gossip.GossipBase
                     break;
                 case LinkFrame.BodyOneofCase.Heartbeat:
                     await responseStream.WriteAsync(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, token);
+                    lock (member.ReceiveSync)
+                    {
+                        received = member.LastReceivedSequence;
+                    }
+                    if (received > acknowledged)
+                    {
+                        acknowledged = received;
+                        await responseStream.WriteAsync(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } }, token);
+                    }
                     break;
                 case LinkFrame.BodyOneofCase.Members:
                     _cluster.Learn(frame.Members.Alive);

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -30,8 +29,6 @@ public static class NodeHost
         builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
 
-        // The parser enforces client-query-buffer-limit itself; Kestrel's 1 MB default would stall a larger bulk.
-        builder.Services.Configure<SocketTransportOptions>(o => o.MaxReadBufferSize = null);
         var respEndpoints = new List<ListenOptions>();
         var gossipEndpoints = new List<ListenOptions>();
         if (settings.Clustered)

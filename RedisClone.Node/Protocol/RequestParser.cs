@@ -195,6 +195,14 @@ public sealed class RequestParser
         return ParseResult.Command;
     }
 
+    /// <summary>Forgets an unfinished command so that it is parsed again from its first byte (its bytes moved).</summary>
+    public void Restart()
+    {
+        _argsExpected = 0;
+        _argsDone = 0;
+        _resumeOffset = 0;
+    }
+
     private ParseResult Fail(string error)
     {
         Error = error;

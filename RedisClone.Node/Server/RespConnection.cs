@@ -18,6 +18,11 @@ public sealed partial class RespConnection
     private const int MaxCommandsPerBatch = 1024;
     private const long MaxReplyBytesPerBatch = 1024 * 1024;
 
+    // Below the transport's receive buffer (Kestrel's 1 MB): an unfinished command this big leaves it.
+    private const long LargeCommandThreshold = 256 * 1024;
+
+    private LargeCommandBuffer? _large;
+
     private readonly NodeServer _server;
     private readonly ClientSession _session;
     private readonly IDuplexPipe _transport;
@@ -47,12 +52,34 @@ public sealed partial class RespConnection
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            (long consumed, bool moreReady) = ProcessBatch(buffer, output);
-            _session.QueryBufferLength = buffer.Length - consumed;
-            _server.Stats.AddInput(consumed);
-            SequencePosition consumedTo = buffer.GetPosition(consumed);
-            // Marking everything examined makes the next read wait for new bytes, so not when whole commands remain.
-            input.AdvanceTo(consumedTo, moreReady ? consumedTo : buffer.End);
+            bool moreReady;
+            if (_large is null)
+            {
+                long consumed;
+                (consumed, moreReady) = ProcessBatch(buffer, output);
+                _session.QueryBufferLength = buffer.Length - consumed;
+                _server.Stats.AddInput(consumed);
+                SequencePosition consumedTo = buffer.GetPosition(consumed);
+                if (!moreReady && buffer.Length - consumed >= LargeCommandThreshold)
+                {
+                    // An unfinished command this big moves out of the transport's buffer, which then keeps reading.
+                    _large = new LargeCommandBuffer();
+                    _large.Append(buffer.Slice(consumedTo));
+                    _parser.Restart();
+                    input.AdvanceTo(buffer.End);
+                }
+                else
+                {
+                    // Marking everything examined makes the next read wait for new bytes, so not when whole commands remain.
+                    input.AdvanceTo(consumedTo, moreReady ? consumedTo : buffer.End);
+                }
+            }
+            else
+            {
+                _large.Append(buffer);
+                input.AdvanceTo(buffer.End);
+                moreReady = await ProcessLargeAsync(output).ConfigureAwait(false);
+            }
             if (_session.TakeBarrier() is { } barrier)
             {
                 await barrier.ConfigureAwait(false);
@@ -73,6 +100,39 @@ public sealed partial class RespConnection
             if (_session.CloseAfterReply || (result.IsCompleted && !result.IsCanceled))
             {
                 break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the complete commands collected in <see cref="_large"/>, flushing between batches; leaves an unfinished
+    /// command there (and goes back to reading straight from the transport once it is empty).
+    /// </summary>
+    private async Task<bool> ProcessLargeAsync(PipeWriter output)
+    {
+        while (true)
+        {
+            (long used, bool moreReady) = ProcessBatch(_large!.Sequence, output);
+            _server.Stats.AddInput(used);
+            if (used > 0)
+            {
+                _large.Consume(used);
+                _parser.Restart(); // the unfinished command's bytes moved to the front
+            }
+            _session.QueryBufferLength = _large.Length;
+            if (_large.Length == 0)
+            {
+                _large = null;
+                return false;
+            }
+            if (!moreReady || _session.CloseAfterReply)
+            {
+                return false;
+            }
+            if (output.UnflushedBytes > 0)
+            {
+                _server.Stats.AddOutput(output.UnflushedBytes);
+                await output.FlushAsync().ConfigureAwait(false);
             }
         }
     }

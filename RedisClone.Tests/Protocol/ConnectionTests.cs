@@ -70,6 +70,29 @@ public class ConnectionTests(NodeFixture node) : IClassFixture<NodeFixture>
     }
 
     [Fact]
+    public void A_large_value_trickling_in_followed_by_pipelined_commands_is_parsed_whole()
+    {
+        using RawClient client = node.Raw();
+        byte[] value = new byte[20 * 1024 * 1024];
+        for (int i = 0; i < value.Length; i++)
+        {
+            value[i] = (byte)('a' + (i % 26));
+        }
+        byte[] header = System.Text.Encoding.ASCII.GetBytes($"*3\r\n$3\r\nSET\r\n$7\r\nlarge:k\r\n${value.Length}\r\n");
+        client.Send(header);
+        for (int offset = 0; offset < value.Length; offset += 700_000)
+        {
+            client.Send(value[offset..Math.Min(value.Length, offset + 700_000)]);
+        }
+        client.Send("\r\nSTRLEN large:k\r\nGETRANGE large:k 20971510 -1\r\nPING\r\n");
+        Assert.Equal("+OK\r\n", client.ReadReply());
+        Assert.Equal(":20971520\r\n", client.ReadReply());
+        Assert.Equal($"$10\r\n{System.Text.Encoding.ASCII.GetString(value, value.Length - 10, 10)}\r\n", client.ReadReply());
+        Assert.Equal("+PONG\r\n", client.ReadReply());
+        Assert.Equal(":1\r\n", client.Call("DEL", "large:k"));
+    }
+
+    [Fact]
     public void Unknown_commands_and_wrong_arity_get_redis_error_texts()
     {
         using RawClient client = node.Raw();
