@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
 using RedisClone.Node.PubSub;
+using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
 
@@ -121,6 +122,7 @@ public sealed partial class GossipService : Gossip.GossipBase
     {
         long bytes = 0;
         int delivered = 0;
+        using WakeBatch.Scope wakes = WakeBatch.Begin();
         lock (member.ReceiveSync)
         {
             foreach (Message message in batch.Messages)

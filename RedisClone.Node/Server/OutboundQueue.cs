@@ -31,7 +31,10 @@ public sealed class OutboundQueue
         }
     }
 
-    /// <summary>Queues a frame; false when the limit is overrun (the caller disconnects the client) or it is closed.</summary>
+    /// <summary>
+    /// Queues a frame; false when the limit is overrun (the caller disconnects the client) or it is closed.
+    /// Inside a <see cref="WakeBatch"/> the client is woken once when the batch ends, not per frame.
+    /// </summary>
     public bool TryEnqueue(ReadOnlyMemory<byte> frame, OutputBufferLimit limit)
     {
         bool wake;
@@ -54,12 +57,14 @@ public sealed class OutboundQueue
             _bytes = after;
             wake = _frames.Count == 1;
         }
-        if (wake)
+        if (wake && !WakeBatch.Defer(this))
         {
-            _wake();
+            Wake();
         }
         return true;
     }
+
+    public void Wake() => _wake();
 
     /// <summary>Redis's checkClientOutputBufferLimits: over the hard limit at once, or over the soft one for too long.</summary>
     private bool IsOverLimit(long bytes, OutputBufferLimit limit)
@@ -127,4 +132,52 @@ public sealed class OutboundQueue
 public sealed record OutputBufferLimit(long HardBytes, long SoftBytes, int SoftSeconds)
 {
     public static readonly OutputBufferLimit PubSubDefault = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
+}
+
+/// <summary>
+/// Collects the queues that became non-empty while one thread runs a batch (a pipeline of PUBLISH, a gossip batch)
+/// and wakes each once at the end, so a subscriber drains and flushes the batch's messages together instead of one
+/// by one. Outside a batch, queues wake at once.
+/// </summary>
+public static class WakeBatch
+{
+    [ThreadStatic]
+    private static List<OutboundQueue>? t_pending;
+
+    [ThreadStatic]
+    private static int t_depth;
+
+    public static Scope Begin()
+    {
+        t_depth++;
+        return default;
+    }
+
+    internal static bool Defer(OutboundQueue queue)
+    {
+        if (t_depth == 0)
+        {
+            return false;
+        }
+        (t_pending ??= []).Add(queue);
+        return true;
+    }
+
+    private static void End()
+    {
+        if (--t_depth > 0 || t_pending is not { Count: > 0 } pending)
+        {
+            return;
+        }
+        foreach (OutboundQueue queue in pending)
+        {
+            queue.Wake();
+        }
+        pending.Clear();
+    }
+
+    public readonly struct Scope : IDisposable
+    {
+        public void Dispose() => End();
+    }
 }

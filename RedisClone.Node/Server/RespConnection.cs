@@ -145,6 +145,7 @@ public sealed partial class RespConnection
     {
         ReadOnlySequence<byte> remaining = buffer;
         int executed = 0;
+        using WakeBatch.Scope wakes = WakeBatch.Begin();
         bool moreReady = false;
         Keyspace keyspace = _server.Keyspace;
         bool locked = false;
