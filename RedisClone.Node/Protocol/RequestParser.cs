@@ -156,8 +156,12 @@ public sealed class RequestParser
         return ParseResult.Command;
     }
 
+    // Redis closes such a client without a reply ("closing client that reached max query buffer length").
     private ParseResult NeedMoreWithin(ReadOnlySequence<byte> buffer) =>
-        buffer.Length > _limits.ClientQueryBufferLimit ? Fail("Protocol error: query buffer limit reached") : ParseResult.NeedMore;
+        buffer.Length > _limits.ClientQueryBufferLimit ? Fail(QueryBufferLimitReached) : ParseResult.NeedMore;
+
+    /// <summary>The <see cref="Error"/> of a client closed for its query buffer: logged, not sent.</summary>
+    public const string QueryBufferLimitReached = "closing client that reached max query buffer length";
 
     private ParseResult ParseInline(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
     {

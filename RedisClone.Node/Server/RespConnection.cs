@@ -167,8 +167,11 @@ public sealed partial class RespConnection
                 }
                 if (parsed == ParseResult.ProtocolError)
                 {
-                    // The text may quote the offending byte (expected '$', got '\xe9'): Latin-1 gives it back as that byte.
-                    _writer.WriteError(System.Text.Encoding.Latin1.GetBytes("ERR " + _parser.Error));
+                    if (_parser.Error != RequestParser.QueryBufferLimitReached)
+                    {
+                        // The text may quote the offending byte (expected '$', got '\xe9'): Latin-1 gives it back as that byte.
+                        _writer.WriteError(System.Text.Encoding.Latin1.GetBytes("ERR " + _parser.Error));
+                    }
                     _session.CloseAfterReply = true;
                     LogProtocolError(_session.Id, _session.RemoteAddress, _parser.Error);
                     break;

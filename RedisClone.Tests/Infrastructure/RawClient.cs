@@ -147,6 +147,9 @@ public sealed class RawClient : IDisposable
         }
     }
 
+    /// <summary>Everything the server sent that no reply read has taken yet (after <see cref="WaitForClose"/>: all it sent).</summary>
+    public string Unread => Encoding.UTF8.GetString(_pending.ToArray());
+
     public void Dispose()
     {
         _stream.Dispose();

@@ -147,3 +147,28 @@ public class AuthenticationTests(PasswordNodeFixture node) : IClassFixture<Passw
         Assert.True(client.WaitForClose());
     }
 }
+
+/// <summary>A node whose query buffer limit is the smallest Redis allows (1 MB).</summary>
+public sealed class QueryBufferLimitTests
+{
+    [Fact]
+    public async Task A_client_whose_unfinished_command_outgrows_the_query_buffer_limit_is_closed_without_a_reply()
+    {
+        var node = new NodeFixture("--client-query-buffer-limit", "1mb");
+        await node.InitializeAsync();
+        try
+        {
+            using RawClient bad = node.Raw();
+            using RawClient good = node.Raw();
+            bad.Send("*2\r\n$4\r\nECHO\r\n$2000000\r\n");
+            bad.Send(new byte[1_200_000]);
+            Assert.True(bad.WaitForClose());
+            Assert.Equal("", bad.Unread);
+            Assert.Equal("+PONG\r\n", good.Call("PING"));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+    }
+}
