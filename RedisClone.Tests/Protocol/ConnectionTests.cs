@@ -161,7 +161,14 @@ public sealed class QueryBufferLimitTests
             using RawClient bad = node.Raw();
             using RawClient good = node.Raw();
             bad.Send("*2\r\n$4\r\nECHO\r\n$2000000\r\n");
-            bad.Send(new byte[1_200_000]);
+            try
+            {
+                bad.Send(new byte[1_200_000]);
+            }
+            catch (IOException)
+            {
+                // The node may close the connection while these bytes are still being written: that is the point.
+            }
             Assert.True(bad.WaitForClose());
             Assert.Equal("", bad.Unread);
             Assert.Equal("+PONG\r\n", good.Call("PING"));
