@@ -262,8 +262,9 @@ start_server() {   # start_server NAME TAG [MAXCLIENTS] — fresh process on a f
     redis)  [[ -n $maxclients ]] && extra=(--maxclients "$maxclients")
             echo "=== start $(date): redis-server --port $p --bind 127.0.0.1 --save \"\" --appendonly no --daemonize no ${extra[*]}" >>"$logf"
             (cd "$dir" && exec redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize no "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
-    garnet) echo "=== start $(date): $GARNET_BIN --port $p --bind 127.0.0.1" >>"$logf"
-            (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 8>&- 9>&- & ;;
+    garnet) [[ -n $maxclients ]] && extra=(--network-connection-limit "$maxclients")   # Garnet's default limit is 10000
+            echo "=== start $(date): $GARNET_BIN --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf"
+            (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1 "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
     node)   [[ -n $maxclients ]] && extra=(--maxclients "$maxclients")
             echo "=== start $(date): dotnet RedisClone.Node.dll --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf"
             (cd "$dir" && exec dotnet "$NODE_DLL" --port "$p" --bind 127.0.0.1 "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
@@ -564,7 +565,7 @@ report() {   # report [INCOMPLETE-REASON]
   echo "## 3. Memory per idle subscriber"
   echo
   if part_head idle; then
-    echo "A fresh server of each kind (Redis and RedisClone with \`--maxclients $(( IDLE_N + 1000 ))\`), a warm-up of 100 idle subscribers for 1 s, ${IDLE_SETTLE} s to settle, VmRSS from /proc/PID/status; then \`dotnet RedisClone.Benchmarks.dll idle --subscribe-endpoints 127.0.0.1:P --idle-connections $IDLE_N\` (each connection SUBSCRIBEs to its own channel) until it prints READY (all confirmed), ${IDLE_SETTLE} s, VmRSS again; then SIGTERM to the tool, ${IDLE_SETTLE} s, VmRSS once more. Bytes per idle subscriber = (RSS held - RSS before) / confirmed subscribers. One run per server."
+    echo "A fresh server of each kind (Redis and RedisClone with \`--maxclients $(( IDLE_N + 1000 ))\`, Garnet with \`--network-connection-limit $(( IDLE_N + 1000 ))\`: its default is 10000), a warm-up of 100 idle subscribers for 1 s, ${IDLE_SETTLE} s to settle, VmRSS from /proc/PID/status; then \`dotnet RedisClone.Benchmarks.dll idle --subscribe-endpoints 127.0.0.1:P --idle-connections $IDLE_N\` (each connection SUBSCRIBEs to its own channel) until it prints READY (all confirmed), ${IDLE_SETTLE} s, VmRSS again; then SIGTERM to the tool, ${IDLE_SETTLE} s, VmRSS once more. Bytes per idle subscriber = (RSS held - RSS before) / confirmed subscribers. One run per server."
     echo
     echo "| measure | Redis | Garnet | RedisClone | Garnet/Redis | RedisClone/Redis |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
