@@ -136,7 +136,7 @@ for s in $SERVERS; do [[ $s =~ ^(redis|garnet|node)$ ]] || die "unknown server '
 for v in $PS_VARIANTS; do [[ $v =~ ^(channels|patterns)$ ]] || die "unknown variant '$v' in COMPARE_PS_VARIANTS (use channels patterns)"; done
 
 declare -A PID=() PORT=() LABEL=([redis]="Redis" [garnet]="Garnet" [node]="RedisClone") STATUS=()
-declare -A PART_STATUS=() PART_TOOK=()
+declare -A PART_STATUS=() PART_TOOK=() PART_T0=()
 NOTES=()
 WATCHDOG_PID=""
 STEP_PID=""
@@ -147,6 +147,8 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 LOAD_END=""
 DEADLINE=$(( SCRIPT_START + TOTAL_TIMEOUT ))
 note() { NOTES+=("$*"); log "NOTE: $*"; }
+begin_part() { PART_T0[$1]=$(date +%s); PART_STATUS[$1]=running; }
+end_part() { PART_TOOK[$1]=$(( $(date +%s) - ${PART_T0[$1]} )); PART_STATUS[$1]=$2; }
 
 # Long steps run in the background and are waited for, so that a signal (the
 # watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
@@ -176,6 +178,10 @@ cleanup() {
   if [[ -n $STEP_PID ]]; then kill -TERM "$STEP_PID" 2>/dev/null; wait "$STEP_PID" 2>/dev/null; fi
   if [[ -n $IDLE_PID ]]; then stop_pid "$IDLE_PID" "the idle-mode load tool"; IDLE_PID=""; fi
   for s in "${!PID[@]}"; do stop_server "$s"; done
+  local p
+  for p in "${!PART_STATUS[@]}"; do
+    [[ ${PART_STATUS[$p]} == running ]] && end_part "$p" "cut short: ${STOP_REASON:-stopped (exit code $rc)}; what finished is shown"
+  done
   if [[ $REPORTED == 0 ]]; then
     LOAD_END=${LOAD_END:-$(cut -d' ' -f1-3 /proc/loadavg)}
     report "${STOP_REASON:-stopped (exit code $rc)}" >"$WORK/report.md" 2>/dev/null
@@ -284,7 +290,11 @@ start_server() {   # start_server NAME TAG [MAXCLIENTS] — fresh process on a f
 # ---------------------------------------------------------------- helpers for the report
 median() { sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^-?[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "" }'; }
-fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+(\.[0-9]+)?$/) { neg = x < 0; if (neg) x = -x; x = sprintf("%.0f", x); o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print (neg ? "-" : "") x o } else print x }'; }
+fmt() {   # thousands separators; a value with decimals keeps one (MiB), a median of two counts is rounded
+  awk -v x="$1" -v keep="${2:-}" 'BEGIN { if (x ~ /^-?[0-9]+(\.[0-9]+)?$/) { neg = x < 0; if (neg) x = -x; f = ""
+      if (keep != "" && x ~ /\./) { f = sprintf("%.1f", x); f = substr(f, index(f, ".")); x = int(x) } else x = sprintf("%.0f", x)
+      o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print (neg ? "-" : "") x o f } else print x }'
+}
 kv() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) { n = index($i, "="); if (n && substr($i, 1, n - 1) == k) { print substr($i, n + 1); exit } } }'; }   # kv KEY <<< "k=v k=v"
 server_active() { [[ " $SERVERS " == *" $1 "* ]]; }
 
@@ -311,16 +321,17 @@ run_sub() {   # run_sub PART CAP SCRIPT ENV... — runs a sub-script under its o
   local part=$1 cap=$2 script=$3; shift 3
   local b; b=$(budget "$part" "$cap")
   if (( b < 30 )); then PART_STATUS[$part]="skipped: only ${b}s left in the time budget"; log "$part: ${PART_STATUS[$part]}"; return 0; fi
-  local t0; t0=$(date +%s)
-  echo "$* bash bench/$script" >"$WORK/$part.cmd"
-  log "$part: bash bench/$script with $* (its watchdog: ${b}s)"
+  begin_part "$part"
+  local a shown=""
+  for a in "$@"; do if [[ $a == *" "* ]]; then shown+="${a%%=*}=\"${a#*=}\" "; else shown+="$a "; fi; done
+  echo "${shown}bash bench/$script" >"$WORK/$part.cmd"
+  log "$part: ${shown}bash bench/$script (its watchdog: ${b}s)"
   # its own watchdog (…_TOTAL_TIMEOUT) stops it and its servers; timeout is the backstop
   run_step env "$@" timeout -k 15 $((b + 30)) bash "$REPO_ROOT/bench/$script" >"$WORK/$part.md" 2> >(tee "$WORK/$part.stderr" | sed -u "s/^/  [$part] /" >&9)
   local rc=$?
-  PART_TOOK[$part]=$(( $(date +%s) - t0 ))
-  if (( rc == 0 )); then PART_STATUS[$part]="ok"
+  if (( rc == 0 )); then end_part "$part" ok
   else
-    PART_STATUS[$part]="bench/$script exited with code $rc after ${PART_TOOK[$part]}s (its watchdog was ${b}s; 124/143 = stopped for time); log $WORK/$part.stderr"
+    end_part "$part" "bench/$script exited with code $rc after $(( $(date +%s) - ${PART_T0[$part]} ))s (its watchdog was ${b}s; 124/143 = stopped for time); log $WORK/$part.stderr"
     note "$part: ${PART_STATUS[$part]}"
   fi
 }
@@ -383,6 +394,7 @@ part_pubsub() {
   if (( b < 30 )); then PART_STATUS[pubsub]="skipped: only ${b}s left in the time budget"; log "pubsub: ${PART_STATUS[pubsub]}"; return 0; fi
   local part_deadline=$(( t0 + b ))
   local s v rep
+  begin_part pubsub
   for s in $SERVERS; do
     if start_server "$s" pubsub; then PS_ACTIVE+=("$s"); else STATUS[$s]="failed to start"; note "pubsub: ${LABEL[$s]} failed to start (log $WORK/$s-pubsub.log)"; fi
   done
@@ -401,7 +413,7 @@ part_pubsub() {
     [[ -n $obl && $obl != 0 ]] && note "pubsub: ${LABEL[$s]}: client_output_buffer_limit_disconnections=$obl"
     stop_server "$s"
   done
-  PART_TOOK[pubsub]=$(( $(date +%s) - t0 )); PART_STATUS[pubsub]=ok
+  end_part pubsub ok
 }
 
 # ================================================================= part: memory per idle subscriber
@@ -417,7 +429,8 @@ idle_one() {   # idle_one SERVER PART_DEADLINE — fresh server, warm-up, RSS be
     >"$f.warmup.out" 2>"$f.warmup.err" || note "idle: ${LABEL[$s]}: the warm-up run failed: $(tail -2 "$f.warmup.err" | tr '\n' ' ')"
   sleep "$IDLE_SETTLE"
   local before; before=$(rss_kib "$s")
-  local clients0; clients0=$(cli "$s" info clients | awk -F: '$1 == "connected_clients" { print $2 }')
+  # CLIENT LIST, not INFO clients: Garnet 2.2.8 reports connected_clients:0 whatever is connected
+  local clients0; clients0=$(cli "$s" client list | grep -c '^id=')
   local setup=$(( left - IDLE_SETTLE * 3 - 15 )); (( setup > IDLE_TIMEOUT )) && setup=$IDLE_TIMEOUT
   local args="idle --subscribe-endpoints 127.0.0.1:${PORT[$s]} --idle-connections $IDLE_N --setup-timeout $setup"
   echo "dotnet $TOOL_DLL $args" >"$f.cmd"
@@ -435,7 +448,7 @@ idle_one() {   # idle_one SERVER PART_DEADLINE — fresh server, warm-up, RSS be
   if (( ready )); then
     sleep "$IDLE_SETTLE"
     held=$(rss_kib "$s")
-    clients=$(cli "$s" info clients | awk -F: '$1 == "connected_clients" { print $2 }')
+    clients=$(cli "$s" client list | grep -c '^id=')
   else
     note "idle: ${LABEL[$s]}: the tool printed no READY line ($(tail -2 "$f.err" | tr '\n' ' '))"
   fi
@@ -448,7 +461,7 @@ idle_one() {   # idle_one SERVER PART_DEADLINE — fresh server, warm-up, RSS be
   [[ -n $closed && $closed != 0 ]] && note "idle: ${LABEL[$s]} closed $closed of the idle subscribers while they were held"
   alive "$s" || { note "idle: ${LABEL[$s]} DIED during the idle run (log $WORK/$s-idle.log)"; STATUS[$s]="crashed"; }
   echo "server=$s before_kib=$before held_kib=${held:-?} after_kib=${after:-?} confirmed=${confirmed:-?} closed=${closed:-?} clients_before=${clients0:-?} clients_held=${clients:-?} ready=$ready" >>"$RESULTS/idle.txt"
-  log "idle: ${LABEL[$s]}: RSS before $before KiB, held ${held:-?} KiB, after release ${after:-?} KiB; confirmed ${confirmed:-?}, connected_clients ${clients:-?}"
+  log "idle: ${LABEL[$s]}: RSS before $before KiB, held ${held:-?} KiB, after release ${after:-?} KiB; confirmed ${confirmed:-?}, CLIENT LIST lines ${clients:-?}"
   stop_server "$s"
 }
 part_idle() {
@@ -461,8 +474,9 @@ part_idle() {
     IDLE_N=$n
   fi
   local s
+  begin_part idle
   for s in $SERVERS; do idle_one "$s" $(( t0 + b )); done
-  PART_TOOK[idle]=$(( $(date +%s) - t0 )); PART_STATUS[idle]=ok
+  end_part idle ok
 }
 
 # ================================================================= report
@@ -481,10 +495,13 @@ ps_cell() {   # ps_cell SERVER VARIANT KEY [sum|clean]
   esac
   echo "${x:-err}"
 }
-row3() {   # row3 LABEL REDIS GARNET NODE — formatted values and ratios to Redis
-  echo "| $1 | $(fmt "$2") | $(fmt "$3") | $(fmt "$4") | $(ratio "$3" "$2") | $(ratio "$4" "$2") |"
+row3() {   # row3 LABEL REDIS GARNET NODE [noratio] — formatted values and ratios to Redis
+  local k=""; [[ $1 == *MiB* ]] && k=1
+  if [[ ${5:-} == noratio ]]; then echo "| $1 | $(fmt "$2" $k) | $(fmt "$3" $k) | $(fmt "$4" $k) | | |"
+  else echo "| $1 | $(fmt "$2" $k) | $(fmt "$3" $k) | $(fmt "$4" $k) | $(ratio "$3" "$2") | $(ratio "$4" "$2") |"; fi
 }
-ps_row() { row3 "$1" "$(ps_cell redis "$2" "$3" "${4:-}")" "$(ps_cell garnet "$2" "$3" "${4:-}")" "$(ps_cell node "$2" "$3" "${4:-}")"; }
+ps_expected() { local s x; for s in $SERVERS; do x=$(ps_values "$s" "$1" expected | head -1); [[ -n $x ]] && { echo "$x"; return; }; done; echo "?"; }
+ps_row() { row3 "$1" "$(ps_cell redis "$2" "$3" "${4:-}")" "$(ps_cell garnet "$2" "$3" "${4:-}")" "$(ps_cell node "$2" "$3" "${4:-}")" "${5:-}"; }
 idle_cell() {   # idle_cell SERVER KEY — from results/idle.txt; bytes = per subscriber; mib_* = KiB -> MiB
   local s=$1 k=$2 line
   server_active "$s" || { echo "n/a"; return; }
@@ -497,7 +514,7 @@ idle_cell() {   # idle_cell SERVER KEY — from results/idle.txt; bytes = per su
     *) v=$(kv "$k" <<<"$line"); echo "${v:-err}" ;;
   esac
 }
-idle_row() { row3 "$1" "$(idle_cell redis "$2")" "$(idle_cell garnet "$2")" "$(idle_cell node "$2")"; }
+idle_row() { row3 "$1" "$(idle_cell redis "$2")" "$(idle_cell garnet "$2")" "$(idle_cell node "$2")" "${3:-}"; }
 part_ran() { [[ " $PARTS " == *" $1 "* ]]; }
 part_head() {   # part_head PART — status line under a section title
   local st=${PART_STATUS[$1]:-}
@@ -531,7 +548,7 @@ report() {   # report [INCOMPLETE-REASON]
   echo "Ratios are to Redis (Garnet/Redis, RedisClone/Redis): for rates higher is better, for latencies and memory lower is."
   echo
 
-  echo "## 1. Commands and memory with 1M keys (bench/core.sh)"
+  echo "## 1. Commands and memory with $(fmt "$(core_defaults | awk -F= '$1 == "BENCH_MEM_KEYS" { print $2 }')") keys (bench/core.sh)"
   echo
   if part_head core; then
     echo "Run as \`$(cat "$WORK/core.cmd" 2>/dev/null)\`."
@@ -551,9 +568,9 @@ report() {   # report [INCOMPLETE-REASON]
       else echo "| **PSUBSCRIBE: $PS_SUBSCRIBERS pattern subscribers over $PS_CHANNELS channels** | | | | | |"; fi
       ps_row "deliveries/s" "$v" deliveries_per_sec
       ps_row "published/s" "$v" published_per_sec
-      ps_row "delivered per run (expected $(fmt "$(ps_cell redis "$v" expected)"))" "$v" delivered
-      ps_row "lost (sum of $PS_R runs)" "$v" lost sum
-      ps_row "duplicates + out of order (sum)" "$v" dup_ooo sum
+      ps_row "delivered per run (expected $(fmt "$(ps_expected "$v")"))" "$v" delivered "" noratio
+      ps_row "lost (sum of $PS_R runs)" "$v" lost sum noratio
+      ps_row "duplicates + out of order (sum)" "$v" dup_ooo sum noratio
       ps_row "latency p50, us" "$v" p50_us
       ps_row "latency p99, us" "$v" p99_us
       ps_row "latency p99.9, us" "$v" p999_us
@@ -570,12 +587,12 @@ report() {   # report [INCOMPLETE-REASON]
     echo "| measure | Redis | Garnet | RedisClone | Garnet/Redis | RedisClone/Redis |"
     echo "| --- | ---: | ---: | ---: | ---: | ---: |"
     idle_row "**bytes per idle subscriber**" bytes
-    idle_row "idle subscribers confirmed" confirmed
-    idle_row "connected_clients while held (INFO clients, +1 for redis-cli)" clients_held
+    idle_row "idle subscribers confirmed" confirmed noratio
+    idle_row "connections in CLIENT LIST while held (redis-cli's included)" clients_held noratio
     idle_row "RSS before, MiB" mib_before
     idle_row "RSS with the idle subscribers held, MiB" mib_held
     idle_row "RSS ${IDLE_SETTLE} s after they disconnected, MiB" mib_after
-    idle_row "closed by the server while held" closed
+    idle_row "closed by the server while held" closed noratio
     echo
   fi
 
@@ -607,6 +624,7 @@ report() {   # report [INCOMPLETE-REASON]
   echo "## Notes"
   echo
   local n any=0
+  [[ -n ${1:-} ]] && { echo "- the run did not finish: $1."; any=1; }
   for n in "${NOTES[@]}"; do echo "- $n"; any=1; done
   for s in redis garnet node; do [[ -n ${STATUS[$s]:-} ]] && { echo "- ${LABEL[$s]}: ${STATUS[$s]}"; any=1; }; done
   [[ $any == 0 ]] && echo "- nothing misbehaved: every part completed, every server stayed up, every tool run exited 0."
