@@ -17,9 +17,9 @@
 # section, ratios to Redis). Every server and tool it starts (itself or through
 # core.sh / cluster.sh) is stopped on exit, Ctrl-C or the watchdog, by PID.
 #
-# Usage (from anywhere):   bash bench/compare.sh                     # about 12-14 minutes on 2 cores
+# Usage (from anywhere):   bash bench/compare.sh                     # about 8 minutes on 2 cores
 #                          COMPARE_OUT=/tmp/compare.md bash bench/compare.sh
-# Quick validation run:    COMPARE_QUICK=1 bash bench/compare.sh     # about 2-3 minutes; numbers are noise
+# Quick validation run:    COMPARE_QUICK=1 bash bench/compare.sh     # under 2 minutes; numbers are noise
 #
 # Environment variables (defaults in brackets):
 #   COMPARE_OUT              also write the report to this file              [unset: stdout only]
@@ -40,10 +40,10 @@
 #   COMPARE_IDLE_CONNECTIONS idle: idle subscribers                           [10000]
 #   COMPARE_IDLE_SETTLE      idle: seconds to settle before reading VmRSS     [3]
 #   COMPARE_IDLE_TIMEOUT     idle: seconds allowed to open and confirm them   [90]
-#   COMPARE_CORE_CAP         most seconds for the core part (core.sh's watchdog) [360]
+#   COMPARE_CORE_CAP         most seconds for the core part (core.sh's watchdog) [420]
 #   COMPARE_PUBSUB_CAP       most seconds for the pubsub part                 [200]
-#   COMPARE_IDLE_CAP         most seconds for the idle part                   [150]
-#   COMPARE_CLUSTER_CAP      most seconds for the cluster part (cluster.sh's watchdog) [330]
+#   COMPARE_IDLE_CAP         most seconds for the idle part                   [120]
+#   COMPARE_CLUSTER_CAP      most seconds for the cluster part (cluster.sh's watchdog) [300]
 #   COMPARE_TOTAL_TIMEOUT    seconds for the whole script (watchdog)          [880]
 #   COMPARE_START_TIMEOUT    seconds a server has to answer PING              [60]
 #   COMPARE_SKIP_BUILD       1: do not build (use the existing Release builds) [0]
@@ -51,12 +51,12 @@
 #                            main worktree's bench/.tools if Garnet is installed there]
 #   COMPARE_WORKDIR          logs, raw results, sub-reports                   [mktemp -d /tmp/redisclone-compare.XXXXXX]
 #
-# core.sh and cluster.sh read their own BENCH_* / CBENCH_* variables (see their
-# headers); set in the environment they are passed through unchanged. Where
-# unset, compare.sh gives them sizes that fit its time budget (see
-# core_defaults / cluster_defaults below) and always builds once itself
-# (BENCH_SKIP_BUILD=1, CBENCH_SKIP_BUILD=1). Each part gets at most its cap and
-# never more than the time left minus a reserve for the parts after it.
+# core.sh and cluster.sh run at their own default sizes; their BENCH_* / CBENCH_*
+# variables (see their headers), set in the environment, go through unchanged.
+# compare.sh builds once itself (BENCH_SKIP_BUILD=1, CBENCH_SKIP_BUILD=1) and
+# sets their watchdogs (BENCH_TOTAL_TIMEOUT, CBENCH_TOTAL_TIMEOUT) from its
+# budget: each part gets at most its cap and never more than the time left
+# minus a reserve for the parts after it.
 #
 # Progress goes to stderr; the Markdown report goes to stdout (and COMPARE_OUT).
 # Only 127.0.0.1 is contacted.
@@ -90,10 +90,10 @@ PS_STEP_TIMEOUT=${COMPARE_PS_STEP_TIMEOUT:-90}
 IDLE_N=${COMPARE_IDLE_CONNECTIONS:-$(q 10000 1000)}
 IDLE_SETTLE=${COMPARE_IDLE_SETTLE:-3}
 IDLE_TIMEOUT=${COMPARE_IDLE_TIMEOUT:-90}
-CORE_CAP=${COMPARE_CORE_CAP:-360}
+CORE_CAP=${COMPARE_CORE_CAP:-420}
 PUBSUB_CAP=${COMPARE_PUBSUB_CAP:-200}
-IDLE_CAP=${COMPARE_IDLE_CAP:-150}
-CLUSTER_CAP=${COMPARE_CLUSTER_CAP:-330}
+IDLE_CAP=${COMPARE_IDLE_CAP:-120}
+CLUSTER_CAP=${COMPARE_CLUSTER_CAP:-300}
 TOTAL_TIMEOUT=${COMPARE_TOTAL_TIMEOUT:-880}
 START_TIMEOUT=${COMPARE_START_TIMEOUT:-60}
 SKIP_BUILD=${COMPARE_SKIP_BUILD:-0}
@@ -299,22 +299,22 @@ kv() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) { n = index($i, "="); if (n &&
 server_active() { [[ " $SERVERS " == *" $1 "* ]]; }
 
 # ================================================================= part: core (bench/core.sh)
-# Sizes for core.sh when the caller did not choose them: the issue's loads and
-# 1M keys, with fewer requests than core.sh's own defaults so that the whole
-# comparison fits in 15 minutes on 2 cores.
+# core.sh and cluster.sh run at their own default sizes (about 3.5 and 2.5
+# minutes here), or at what BENCH_* / CBENCH_* in the environment say (inherited
+# as they are); COMPARE_QUICK=1 gives them the small sizes of their quick checks.
 core_defaults() {
-  echo "BENCH_N=${BENCH_N:-$(q 100000 20000)}"
-  echo "BENCH_N_PIPE=${BENCH_N_PIPE:-$(q 1000000 200000)}"
-  echo "BENCH_R=${BENCH_R:-$(q 3 1)}"
-  echo "BENCH_MEM_KEYS=${BENCH_MEM_KEYS:-$(q 1000000 100000)}"
+  if [[ $QUICK == 1 ]]; then
+    echo "BENCH_N=${BENCH_N:-20000}"; echo "BENCH_N_PIPE=${BENCH_N_PIPE:-200000}"
+    echo "BENCH_R=${BENCH_R:-1}"; echo "BENCH_MEM_KEYS=${BENCH_MEM_KEYS:-100000}"
+  fi
   echo "BENCH_SERVERS=${BENCH_SERVERS:-$SERVERS}"
 }
 cluster_defaults() {
-  echo "CBENCH_SUBSCRIBERS=${CBENCH_SUBSCRIBERS:-$(q 300 30)}"
-  echo "CBENCH_MESSAGES=${CBENCH_MESSAGES:-$(q 50000 2000)}"
-  echo "CBENCH_RATE_MESSAGES=${CBENCH_RATE_MESSAGES:-$(q 50000 2000)}"
-  echo "CBENCH_TRAFFIC_MESSAGES=${CBENCH_TRAFFIC_MESSAGES:-$(q 20000 2000)}"
-  echo "CBENCH_R=${CBENCH_R:-$(q 2 1)}"
+  if [[ $QUICK == 1 ]]; then
+    echo "CBENCH_SUBSCRIBERS=${CBENCH_SUBSCRIBERS:-30}"; echo "CBENCH_MESSAGES=${CBENCH_MESSAGES:-2000}"
+    echo "CBENCH_RATE_MESSAGES=${CBENCH_RATE_MESSAGES:-2000}"; echo "CBENCH_TRAFFIC_MESSAGES=${CBENCH_TRAFFIC_MESSAGES:-2000}"
+    echo "CBENCH_R=${CBENCH_R:-1}"
+  fi
 }
 
 run_sub() {   # run_sub PART CAP SCRIPT ENV... — runs a sub-script under its own watchdog; report to $WORK/PART.md
@@ -548,7 +548,8 @@ report() {   # report [INCOMPLETE-REASON]
   echo "Ratios are to Redis (Garnet/Redis, RedisClone/Redis): for rates higher is better, for latencies and memory lower is."
   echo
 
-  echo "## 1. Commands and memory with $(fmt "$(core_defaults | awk -F= '$1 == "BENCH_MEM_KEYS" { print $2 }')") keys (bench/core.sh)"
+  local memkeys; memkeys=$(core_defaults | awk -F= '$1 == "BENCH_MEM_KEYS" { print $2 }')
+  echo "## 1. Commands and memory with $(fmt "${memkeys:-1000000}") keys (bench/core.sh)"
   echo
   if part_head core; then
     echo "Run as \`$(cat "$WORK/core.cmd" 2>/dev/null)\`."
