@@ -29,10 +29,10 @@ public sealed partial class GossipService : Gossip.GossipBase
         {
             await ServeLink(requestStream, responseStream, context);
         }
-        catch (OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
-            // The peer went away, the fault switch cut the link, the peer was declared dead or this node is shutting
-            // down: every cancellation of a link is an ordinary end, not an error to log.
+            // The peer went away or reset its stream, the fault switch cut the link, the peer was declared dead or
+            // this node is shutting down: an ordinary end of a link, not an error to log.
         }
     }
 

@@ -24,6 +24,7 @@ public static class NodeHost
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         // Every gossip link is a long HTTP/2 request; the per-request lines would drown the node's own log.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
