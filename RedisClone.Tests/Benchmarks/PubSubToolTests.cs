@@ -91,25 +91,32 @@ public class PubSubToolTests(NodeFixture node) : IClassFixture<NodeFixture>
         };
         using var stop = new CancellationTokenSource();
         using var output = new StringWriter(CultureInfo.InvariantCulture);
-        Task<bool> run = new IdleSubscribers(options, TextWriter.Synchronized(output), TextWriter.Null, stop.Token).RunAsync();
+        TextWriter synced = TextWriter.Synchronized(output);
+        Task<bool> run = new IdleSubscribers(options, synced, TextWriter.Null, stop.Token).RunAsync();
 
         using RawClient client = node.Raw();
         string channels = "";
         DateTime deadline = DateTime.UtcNow + Deadline;
-        while (!run.IsCompleted && DateTime.UtcNow < deadline)
+        // The tool says READY once it has read every confirmation; only then is stopping it not an interruption.
+        while (!run.IsCompleted && DateTime.UtcNow < deadline && !Written(synced, output).Contains("READY", StringComparison.Ordinal))
         {
-            channels = client.Call("PUBSUB", "NUMSUB", "e2e-idle:0:feed", $"e2e-idle:{Connections - 1}:feed");
-            if (channels == $"*4\r\n$15\r\ne2e-idle:0:feed\r\n:1\r\n$17\r\ne2e-idle:{Connections - 1}:feed\r\n:1\r\n")
-            {
-                break;
-            }
             await Task.Delay(10);
         }
+        channels = client.Call("PUBSUB", "NUMSUB", "e2e-idle:0:feed", $"e2e-idle:{Connections - 1}:feed");
         Assert.False(run.IsCompleted, "the idle mode ended before it was told to stop");
-        Assert.EndsWith(":1\r\n", channels, StringComparison.Ordinal);
+        Assert.Equal($"*4\r\n$15\r\ne2e-idle:0:feed\r\n:1\r\n$17\r\ne2e-idle:{Connections - 1}:feed\r\n:1\r\n", channels);
         await stop.CancelAsync();
 
         Assert.True(await run.WaitAsync(Deadline));
         Assert.Contains($"SUMMARY mode=idle idle_connections={Connections} channels={Connections} patterns=0 confirmed={Connections} closed_by_server=0", output.ToString(), StringComparison.Ordinal);
+    }
+
+    // The synchronized writer locks on itself while writing; reading under the same lock sees whole lines.
+    private static string Written(TextWriter synced, StringWriter output)
+    {
+        lock (synced)
+        {
+            return output.ToString();
+        }
     }
 }
