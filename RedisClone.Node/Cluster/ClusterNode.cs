@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -433,10 +434,16 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
 
     // ---- Messages. ----
 
-    /// <summary>Sends a PUBLISH or SPUBLISH accepted here to every peer with a matching subscriber; never waits.</summary>
-    public void Forward(PubSubBroker.Kind kind, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, string traceParent, string traceState)
+    /// <summary>
+    /// Sends a PUBLISH or SPUBLISH accepted here to every peer with a matching subscriber; never waits. When the
+    /// PUBLISH is traced, a Producer span covers the hand-over and its context travels inside each message.
+    /// </summary>
+    public void Forward(PubSubBroker.Kind kind, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload)
     {
         ByteString? channelBytes = null, payloadBytes = null;
+        Activity? span = null;
+        string traceParent = "", traceState = "";
+        int peers = 0;
         lock (_routeLock)
         {
             foreach (Member member in _members.Values)
@@ -450,22 +457,46 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
                 {
                     continue;
                 }
-                channelBytes ??= ByteString.CopyFrom(channel);
-                payloadBytes ??= ByteString.CopyFrom(payload);
-                member.Link.Enqueue(kind == PubSubBroker.Kind.Shard ? Message.Types.Kind.Spublish : Message.Types.Kind.Publish, channelBytes, payloadBytes, traceParent, traceState);
+                if (channelBytes is null)
+                {
+                    channelBytes = ByteString.CopyFrom(channel);
+                    payloadBytes = ByteString.CopyFrom(payload);
+                    if (Activity.Current is not null && NodeTelemetry.Source.HasListeners())
+                    {
+                        span = NodeTelemetry.Source.StartActivity("PUBLISH forward", ActivityKind.Producer);
+                        span?.SetTag("redisclone.node", Name);
+                    }
+                    (traceParent, traceState) = NodeTelemetry.CurrentContext();
+                }
+                member.Link.Enqueue(kind == PubSubBroker.Kind.Shard ? Message.Types.Kind.Spublish : Message.Types.Kind.Publish, channelBytes, payloadBytes!, traceParent, traceState);
+                peers++;
             }
+        }
+        if (span is not null)
+        {
+            span.SetTag("redisclone.peers", peers);
+            span.Dispose();
         }
     }
 
-    public void DeliverLocally(Message message)
+    /// <summary>Delivers a peer's message to this node's subscribers, in a Consumer span when the sender traced it.</summary>
+    public void DeliverLocally(Message message, Member from)
     {
-        if (message.Kind == Message.Types.Kind.Spublish)
+        Activity? span = null;
+        if (message.Traceparent.Length > 0 && NodeTelemetry.Source.HasListeners()
+            && ActivityContext.TryParse(message.Traceparent, message.Tracestate, isRemote: true, out ActivityContext parent))
         {
-            _server.PubSub.ShardPublish(message.Channel.Span, message.Payload.Span, null);
+            span = NodeTelemetry.Source.StartActivity("PUBLISH deliver", ActivityKind.Consumer, parent);
+            span?.SetTag("redisclone.node", Name);
+            span?.SetTag("redisclone.origin", from.Name);
         }
-        else
+        int delivered = message.Kind == Message.Types.Kind.Spublish
+            ? _server.PubSub.ShardPublish(message.Channel.Span, message.Payload.Span, null)
+            : _server.PubSub.Publish(message.Channel.Span, message.Payload.Span, null);
+        if (span is not null)
         {
-            _server.PubSub.Publish(message.Channel.Span, message.Payload.Span, null);
+            span.SetTag("redisclone.delivered", delivered);
+            span.Dispose();
         }
     }
 

@@ -139,7 +139,7 @@ public sealed partial class GossipService : Gossip.GossipBase
                     LogGap(member.Name, missing, member.LastReceivedSequence + 1, message.Sequence - 1);
                 }
                 member.LastReceivedSequence = message.Sequence;
-                _cluster.DeliverLocally(message);
+                _cluster.DeliverLocally(message, member);
                 delivered++;
                 bytes += message.Channel.Length + message.Payload.Length;
             }

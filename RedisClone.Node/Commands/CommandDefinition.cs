@@ -50,6 +50,11 @@ public sealed class CommandDefinition
     /// <summary>"get", or "client|setname" for a subcommand: the name Redis puts in its error texts.</summary>
     public string FullName { get; private set; }
 
+    /// <summary>"GET", "CLIENT|LIST": the span name and db.operation.name of the command.</summary>
+    public string OperationName => _operationName ??= FullName.ToUpperInvariant();
+
+    private string? _operationName;
+
     /// <summary>Redis's arity: N means exactly N arguments with the name; -N means at least N.</summary>
     public int Arity { get; }
 

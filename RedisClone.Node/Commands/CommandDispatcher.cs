@@ -76,7 +76,12 @@ public static class CommandDispatcher
         context.Command = command;
         int errorsBefore = context.Reply.ErrorCount;
         long started = Stopwatch.GetTimestamp();
+        Activity? span = NodeTelemetry.Source.HasListeners() ? NodeTelemetry.StartCommand(context, command) : null;
         command.Handler(context);
+        if (span is not null)
+        {
+            NodeTelemetry.EndCommand(span, context, context.Reply.ErrorCount != errorsBefore);
+        }
         command.Microseconds += (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
         command.Calls++;
         if (context.Reply.ErrorCount != errorsBefore)

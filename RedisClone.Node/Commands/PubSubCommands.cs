@@ -94,13 +94,13 @@ public static class PubSubCommands
     private static void Publish(CommandContext c)
     {
         c.Reply.WriteInteger(c.Server.PubSub.Publish(c.Args[1], c.Args[2], c.Client));
-        c.Server.Cluster?.Forward(PubSubBroker.Kind.Channel, c.Args[1], c.Args[2], "", "");
+        c.Server.Cluster?.Forward(PubSubBroker.Kind.Channel, c.Args[1], c.Args[2]);
     }
 
     private static void SPublish(CommandContext c)
     {
         c.Reply.WriteInteger(c.Server.PubSub.ShardPublish(c.Args[1], c.Args[2], c.Client));
-        c.Server.Cluster?.Forward(PubSubBroker.Kind.Shard, c.Args[1], c.Args[2], "", "");
+        c.Server.Cluster?.Forward(PubSubBroker.Kind.Shard, c.Args[1], c.Args[2]);
     }
 
     private static void Names(CommandContext c, PubSubBroker.Kind kind)

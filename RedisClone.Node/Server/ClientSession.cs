@@ -15,6 +15,8 @@ public sealed class ClientSession : IWatcher
         Id = id;
         RemoteAddress = Format(remote);
         LocalAddress = Format(local);
+        (RemoteIp, RemotePort) = Split(remote);
+        (LocalIp, LocalPort) = Split(local);
         Fd = fd;
         _abort = abort;
         ConnectedAt = Environment.TickCount64;
@@ -23,6 +25,10 @@ public sealed class ClientSession : IWatcher
 
     public long Id { get; }
     public string RemoteAddress { get; }
+    public string RemoteIp { get; }
+    public int RemotePort { get; }
+    public string LocalIp { get; }
+    public int LocalPort { get; }
     public string LocalAddress { get; }
     public long Fd { get; }
     public long ConnectedAt { get; }
@@ -174,6 +180,13 @@ public sealed class ClientSession : IWatcher
             return flags.Length == 0 ? "N" : flags;
         }
     }
+
+    private static (string Ip, int Port) Split(EndPoint? endPoint) => endPoint switch
+    {
+        IPEndPoint ip when ip.Address.IsIPv4MappedToIPv6 => (ip.Address.MapToIPv4().ToString(), ip.Port),
+        IPEndPoint ip => (ip.Address.ToString(), ip.Port),
+        _ => ("", 0),
+    };
 
     private static string Format(EndPoint? endPoint) => endPoint switch
     {

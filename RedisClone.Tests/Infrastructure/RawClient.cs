@@ -25,6 +25,9 @@ public sealed class RawClient : IDisposable
         return new RawClient(tcp);
     }
 
+    /// <summary>The client's own port: the network.peer.port the node records for it.</summary>
+    public int LocalPort => ((System.Net.IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
+
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text));
 
     public void Send(byte[] bytes) => _stream.Write(bytes);

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+using RedisClone.Node.Commands;
+
+namespace RedisClone.Node.Server;
+
+/// <summary>
+/// Tracing: one Server span per executed command, named after it, with OpenTelemetry's database conventions for
+/// Redis; a Producer span when a PUBLISH is forwarded to peers and a Consumer span when a peer delivers it, so a
+/// cross-node PUBLISH is one trace. Arguments are never recorded. With no listener, nothing is allocated.
+/// </summary>
+public static class NodeTelemetry
+{
+    public const string SourceName = "RedisClone.Node";
+
+    public static readonly ActivitySource Source = new(SourceName, typeof(NodeTelemetry).Assembly.GetName().Version?.ToString(3));
+
+    public static Activity? StartCommand(CommandContext context, CommandDefinition command)
+    {
+        Activity? activity = Source.StartActivity(command.OperationName, ActivityKind.Server);
+        if (activity is null || !activity.IsAllDataRequested)
+        {
+            return activity;
+        }
+        ClientSession client = context.Client;
+        activity.SetTag("db.system.name", "redis");
+        activity.SetTag("db.operation.name", command.OperationName);
+        activity.SetTag("db.namespace", client.DbIndex.ToString(CultureInfo.InvariantCulture));
+        activity.SetTag("server.address", client.LocalIp);
+        activity.SetTag("server.port", client.LocalPort);
+        activity.SetTag("network.peer.address", client.RemoteIp);
+        activity.SetTag("network.peer.port", client.RemotePort);
+        if (context.Server.Cluster is { } cluster)
+        {
+            activity.SetTag("redisclone.node", cluster.Name);
+        }
+        return activity;
+    }
+
+    /// <summary>Marks the span failed when the command answered with an error reply.</summary>
+    public static void EndCommand(Activity activity, CommandContext context, bool failed)
+    {
+        if (failed)
+        {
+            string errorType = context.Reply.LastErrorPrefix ?? "ERR";
+            activity.SetTag("error.type", errorType);
+            activity.SetStatus(ActivityStatusCode.Error, errorType);
+        }
+        activity.Dispose();
+    }
+
+    /// <summary>The W3C trace context of the current span, to carry inside a gossip message ("" when not traced).</summary>
+    public static (string TraceParent, string TraceState) CurrentContext()
+    {
+        Activity? current = Activity.Current;
+        return current is { IdFormat: ActivityIdFormat.W3C } ? (current.Id ?? "", current.TraceStateString ?? "") : ("", "");
+    }
+}
