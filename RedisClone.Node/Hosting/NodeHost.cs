@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster;
@@ -26,12 +27,14 @@ public static class NodeHost
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
 
+        builder.AddServiceDefaults();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
 
         var respEndpoints = new List<ListenOptions>();
         var gossipEndpoints = new List<ListenOptions>();
+        var httpEndpoints = new List<ListenOptions>();
         if (settings.Clustered)
         {
             builder.Services.AddGrpc();
@@ -46,6 +49,10 @@ public static class NodeHost
                     listen.UseConnectionHandler<RespConnectionHandler>();
                     respEndpoints.Add(listen);
                 });
+                if (settings.HttpPort is int httpPort)
+                {
+                    kestrel.Listen(ParseAddress(address), httpPort, listen => httpEndpoints.Add(listen));
+                }
                 if (settings.Clustered)
                 {
                     kestrel.Listen(ParseAddress(address), settings.EffectiveClusterPort, listen =>
@@ -65,7 +72,14 @@ public static class NodeHost
         WebApplication app = builder.Build();
         NodeServer server = app.Services.GetRequiredService<NodeServer>();
         app.Lifetime.ApplicationStarted.Register(() =>
-            server.BoundPort = respEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.Port));
+        {
+            server.BoundPort = respEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.Port);
+            server.BoundHttpPort = httpEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault();
+        });
+        if (settings.HttpPort is not null)
+        {
+            app.MapDefaultEndpoints();
+        }
         if (settings.Clustered)
         {
             app.MapGrpcService<GossipService>();

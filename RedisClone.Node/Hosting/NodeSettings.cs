@@ -18,6 +18,9 @@ public sealed class NodeSettings
     public int Hz { get; set; } = 10;
     public int Timeout { get; set; }
 
+    /// <summary>HTTP port for /health and /alive; none unless set.</summary>
+    public int? HttpPort { get; set; }
+
     /// <summary>client-output-buffer-limit per class (normal, replica, pubsub); only pubsub has a bounded queue here.</summary>
     public Dictionary<string, Server.OutputBufferLimit> OutputBufferLimits { get; set; } = new()
     {
@@ -107,6 +110,8 @@ public static class SettingCatalog
         new("timeout", "Timeout", "close a client idle for this many seconds; 0 never (default 0)", true,
             s => s.Timeout.ToString(CultureInfo.InvariantCulture),
             (s, v) => Integer(v, 0, int.MaxValue, t => s.Timeout = (int)t)),
+        new("http-port", "HttpPort", "HTTP port for the /health and /alive endpoints (default: no HTTP endpoint)", false,
+            s => s.HttpPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => Integer(v, 0, 65535, p => s.HttpPort = (int)p)) { InConfig = false },
         // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
         new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "argument must be empty: the node does not persist"),
         new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "argument must be no: the node does not persist"),

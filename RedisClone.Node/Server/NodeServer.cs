@@ -54,6 +54,9 @@ public sealed class NodeServer
     public string RunId { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
+    /// <summary>The HTTP (health) port actually bound; 0 when there is none.</summary>
+    public int BoundHttpPort { get; set; }
+
     /// <summary>The port actually bound (differs from the setting when it was 0).</summary>
     public int BoundPort { get; set; }
 
