@@ -43,12 +43,12 @@ public static class Extensions
             logging.IncludeScopes = true;
         });
         string application = builder.Environment.ApplicationName;
-        // The app's own spans cost an allocation per command once anything listens, so they are switched on only
-        // when they are exported (or a test adds its own listener).
+        // The app's own spans and per-command measurements cost something on every command once anything listens,
+        // so they are switched on only when they are exported (or a test adds its own listener).
         bool exporting = IsOtlpConfigured(builder.Configuration);
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
-                .AddMeter(application)
+                .AddMeter(exporting ? [application] : [])
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())

@@ -83,6 +83,7 @@ public static class CommandDispatcher
             NodeTelemetry.EndCommand(span, context, context.Reply.ErrorCount != errorsBefore);
         }
         command.Microseconds += (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        context.Server.Metrics.Command(command.OperationName, context.Reply.ErrorCount != errorsBefore, started);
         command.Calls++;
         if (context.Reply.ErrorCount != errorsBefore)
         {

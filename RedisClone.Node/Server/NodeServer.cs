@@ -10,7 +10,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Server;
 
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
-public sealed class NodeServer
+public sealed class NodeServer : IDisposable
 {
     public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
     {
@@ -28,6 +28,7 @@ public sealed class NodeServer
         ExtraStats.Add(("client_output_buffer_limit_disconnections", () => PubSub.OutputLimitDisconnections));
         StatsReset += PubSub.ResetStats;
         SettingsChanged();
+        Metrics = new NodeMetrics(this);
         Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
         Keyspace.KeyExpired += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
     }
@@ -45,6 +46,8 @@ public sealed class NodeServer
     public Keyspace Keyspace { get; }
     public PubSubBroker PubSub { get; }
 
+    public NodeMetrics Metrics { get; }
+
     /// <summary>The cluster layer, when the node is clustered (null when standalone).</summary>
     public ClusterNode? Cluster { get; set; }
     public RequestLimits Limits { get; }
@@ -59,6 +62,8 @@ public sealed class NodeServer
 
     /// <summary>The port actually bound (differs from the setting when it was 0).</summary>
     public int BoundPort { get; set; }
+
+    public void Dispose() => Metrics.Dispose();
 
     /// <summary>Applies a CONFIG SET that other components cache.</summary>
     public void SettingsChanged()
