@@ -28,9 +28,16 @@ public sealed class RunningNode : IDisposable
         }
     }
 
-    public static async Task<RunningNode> StartAsync(params string[] args)
+    public static Task<RunningNode> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts a node with extra environment variables (OTEL_*, say) on top of this process's.</summary>
+    public static async Task<RunningNode> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach ((string name, string value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(NodeProcess.NodeDll);
         foreach (string arg in args)
         {
