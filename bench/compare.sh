@@ -11,7 +11,7 @@
 #   idle     memory per idle subscriber: the load tool's idle mode holds 10,000
 #            subscribed connections; the server's VmRSS before and while held
 #   cluster  bench/cluster.sh: 3-node Redis Cluster vs 3-node RedisClone cluster
-#   tracing  tracing overhead: reported as not yet measured (issue 5 is not built)
+#   tracing  tracing overhead on the node: bench/tracing.sh (off, OTLP export with the default sampler, always_on)
 #
 # and prints one Markdown report (machine, versions, exact command, every
 # section, ratios to Redis). Every server and tool it starts (itself or through
@@ -608,15 +608,9 @@ report() {   # report [INCOMPLETE-REASON]
   echo "## 5. Tracing overhead"
   echo
   if part_ran tracing; then
-    local text
-    if grep -qsi opentelemetry "$REPO_ROOT"/RedisClone.Node/*.csproj; then
-      text="not yet measured: OpenTelemetry is referenced by the node, but compare.sh has no tracing scenario yet"
-    else
-      text="not yet measured: tracing (issue 5) is not implemented"
-    fi
-    echo "| measure | Redis | Garnet | RedisClone |"
-    echo "| --- | ---: | ---: | ---: |"
-    echo "| tracing overhead (throughput and latency with tracing on vs off) | n/a | n/a | $text |"
+    echo "RedisClone only (Redis and Garnet have no OpenTelemetry tracing to compare); \`bash bench/tracing.sh\`:"
+    echo
+    if [[ -s $WORK/tracing.md ]]; then cat "$WORK/tracing.md"; else echo "_bench/tracing.sh printed no report._"; fi
     echo
   else
     echo "_not run (not in COMPARE_PARTS)._"; echo
@@ -662,7 +656,11 @@ for part in $PARTS; do
           if server_active garnet && [[ ! -x $GARNET_BIN ]]; then SERVERS=$(echo " $SERVERS " | sed 's/ garnet / /; s/^ *//; s/ *$//'); fi
           "part_$part" ;;
     cluster) part_cluster ;;
-    tracing) PART_STATUS[tracing]=ok ;;
+    tracing) if timeout 600 bash "$REPO_ROOT/bench/tracing.sh" >"$WORK/tracing.md" 2>"$WORK/tracing.log"; then
+               PART_STATUS[tracing]=ok
+             else
+               PART_STATUS[tracing]="failed (see $WORK/tracing.log)"
+             fi ;;
   esac
 done
 
