@@ -44,17 +44,6 @@ public sealed class MessageLog
         }
     }
 
-    public ulong LastSequence
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _lastSequence;
-            }
-        }
-    }
-
     public void Append(Message.Types.Kind kind, ByteString channel, ByteString payload, string traceParent, string traceState)
     {
         long now = Environment.TickCount64;

@@ -48,8 +48,6 @@ public sealed partial class PeerLink : IAsyncDisposable
 
     public bool Connected { get; private set; }
 
-    public long Reconnects { get; private set; }
-
     public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Queues a message for the peer (never waits) and wakes the sender.</summary>
@@ -163,7 +161,6 @@ public sealed partial class PeerLink : IAsyncDisposable
                     _current = null;
                 }
             }
-            Reconnects++;
             await DelayQuietly(backoff, stop);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             if (Connected)

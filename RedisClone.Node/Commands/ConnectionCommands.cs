@@ -65,7 +65,6 @@ public static class ConnectionCommands
         client.DbIndex = 0;
         client.Name = null;
         c.Reply.Protocol = 2;
-        c.Reply.Muted = false;
         c.Server.PubSub.RemoveAll(client);
         client.Authenticated = c.Server.Settings.RequirePass is null;
         c.Reply.WriteRaw(RespLiterals.Reset);

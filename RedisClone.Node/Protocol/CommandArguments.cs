@@ -21,8 +21,6 @@ public sealed class CommandArguments
         get => _items[index].Span;
     }
 
-    public ReadOnlyMemory<byte> Memory(int index) => _items[index];
-
     public byte[] ToArray(int index) => _items[index].ToArray();
 
     public void Clear()

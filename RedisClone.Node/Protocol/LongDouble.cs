@@ -121,28 +121,10 @@ public readonly struct LongDouble
         {
             return false;
         }
-        long exponent = 0;
-        if (p < s.Length && (s[p] | 0x20) == 'e')
+        // "1e" alone: strtold stops before the 'e', so the text is not all used.
+        if (!TryReadExponent(s, ref p, (byte)'e', out long exponent))
         {
-            int q = p + 1;
-            bool expNegative = false;
-            if (q < s.Length && s[q] is (byte)'+' or (byte)'-')
-            {
-                expNegative = s[q] == '-';
-                q++;
-            }
-            int start = q;
-            while (q < s.Length && s[q] is >= (byte)'0' and <= (byte)'9')
-            {
-                exponent = Math.Min(exponent * 10 + (s[q] - '0'), 1_000_000_000L);
-                q++;
-            }
-            if (q == start)
-            {
-                return false; // "1e": strtold stops before the 'e', so the text is not all used
-            }
-            exponent = expNegative ? -exponent : exponent;
-            p = q;
+            return false;
         }
         if (p != s.Length)
         {
@@ -206,28 +188,9 @@ public readonly struct LongDouble
         {
             return false; // "0x" alone: strtold reads the "0" and stops at the 'x'
         }
-        long exponent = 0;
-        if (p < s.Length && (s[p] | 0x20) == 'p')
+        if (!TryReadExponent(s, ref p, (byte)'p', out long exponent))
         {
-            int q = p + 1;
-            bool expNegative = false;
-            if (q < s.Length && s[q] is (byte)'+' or (byte)'-')
-            {
-                expNegative = s[q] == '-';
-                q++;
-            }
-            int start = q;
-            while (q < s.Length && s[q] is >= (byte)'0' and <= (byte)'9')
-            {
-                exponent = Math.Min(exponent * 10 + (s[q] - '0'), 1_000_000_000L);
-                q++;
-            }
-            if (q == start)
-            {
-                return false;
-            }
-            exponent = expNegative ? -exponent : exponent;
-            p = q;
+            return false;
         }
         if (p != s.Length)
         {
@@ -370,4 +333,37 @@ public readonly struct LongDouble
     }
 
     private static bool IsSpace(byte c) => c is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\v' or (byte)'\f' or (byte)'\r';
+
+    /// <summary>
+    /// Reads an optional exponent ("e" for decimal, "p" for hex) at <paramref name="p"/>, capped far beyond any finite
+    /// long double; false when the marker has no digits after it.
+    /// </summary>
+    private static bool TryReadExponent(ReadOnlySpan<byte> s, ref int p, byte marker, out long exponent)
+    {
+        exponent = 0;
+        if (p >= s.Length || (s[p] | 0x20) != marker)
+        {
+            return true;
+        }
+        int q = p + 1;
+        bool negative = false;
+        if (q < s.Length && s[q] is (byte)'+' or (byte)'-')
+        {
+            negative = s[q] == '-';
+            q++;
+        }
+        int start = q;
+        while (q < s.Length && s[q] is >= (byte)'0' and <= (byte)'9')
+        {
+            exponent = Math.Min(exponent * 10 + (s[q] - '0'), 1_000_000_000L);
+            q++;
+        }
+        if (q == start)
+        {
+            return false;
+        }
+        exponent = negative ? -exponent : exponent;
+        p = q;
+        return true;
+    }
 }

@@ -23,9 +23,6 @@ public sealed class RespWriter
     /// <summary>The text of the most recent error reply's first word (e.g. "ERR", "WRONGTYPE").</summary>
     public string? LastErrorPrefix { get; private set; }
 
-    /// <summary>While false, replies are dropped (CLIENT REPLY OFF, and commands replayed without a client).</summary>
-    public bool Muted { get; set; }
-
     public void Attach(IBufferWriter<byte> output) => _output = output;
 
     public int TakeErrorCount()
@@ -36,16 +33,10 @@ public sealed class RespWriter
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private Span<byte> Reserve(int size) => Muted ? NullBufferWriter.Instance.GetSpan(size) : _output.GetSpan(size);
+    private Span<byte> Reserve(int size) => _output.GetSpan(size);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Commit(int size)
-    {
-        if (!Muted)
-        {
-            _output.Advance(size);
-        }
-    }
+    private void Commit(int size) => _output.Advance(size);
 
     /// <summary>Writes pre-encoded bytes, such as the literals in <see cref="RespLiterals"/>.</summary>
     public void WriteRaw(ReadOnlySpan<byte> bytes)

@@ -232,14 +232,4 @@ public sealed class KeyTable
             }
         }
     }
-
-    /// <summary>Exchanges contents with another table (SWAPDB).</summary>
-    public void SwapWith(KeyTable other)
-    {
-        (_buckets, other._buckets) = (other._buckets, _buckets);
-        (_entries, other._entries) = (other._entries, _entries);
-        (_used, other._used) = (other._used, _used);
-        (_freeList, other._freeList) = (other._freeList, _freeList);
-        (_freeCount, other._freeCount) = (other._freeCount, _freeCount);
-    }
 }

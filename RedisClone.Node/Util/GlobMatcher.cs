@@ -151,7 +151,4 @@ public static class GlobMatcher
     private static bool Same(byte a, byte b, bool ignoreCase) => a == b || (ignoreCase && ToLower(a) == ToLower(b));
 
     private static int ToLower(int c) => c is >= 'A' and <= 'Z' ? c | 0x20 : c;
-
-    /// <summary>True when the pattern has no special characters, so it can be looked up instead of matched.</summary>
-    public static bool IsLiteral(ReadOnlySpan<byte> pattern) => pattern.IndexOfAny("*?[\\"u8) < 0;
 }
