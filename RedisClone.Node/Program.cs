@@ -5,6 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 using RedisClone.Node.Hosting;
 using RedisClone.Node.Server;
 
+InlineIo.EnableUnlessConfigured();
+
 if (CommandLine.WantsHelp(args))
 {
     Console.Write(CommandLine.Help());

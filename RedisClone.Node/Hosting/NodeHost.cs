@@ -40,6 +40,7 @@ public static class NodeHost
             builder.Services.AddGrpc();
             builder.Services.AddSingleton(sp => new ClusterNode(sp.GetRequiredService<NodeServer>(), sp.GetRequiredService<ILoggerFactory>()));
         }
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string address in settings.Bind)

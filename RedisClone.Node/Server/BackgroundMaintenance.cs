@@ -35,6 +35,8 @@ public sealed class BackgroundMaintenance : BackgroundService
     public void Tick()
     {
         Keyspace keyspace = _server.Keyspace;
+        // Expired-key notifications wake subscribers after the lock is released: a woken client may run inline.
+        using WakeBatch.Scope wakes = WakeBatch.Begin();
         for (int i = 0; i < keyspace.Count; i++)
         {
             lock (keyspace.Sync)

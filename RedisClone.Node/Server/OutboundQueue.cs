@@ -64,7 +64,33 @@ public sealed class OutboundQueue
         return true;
     }
 
-    public void Wake() => _wake();
+    /// <summary>
+    /// Wakes the client's read loop. With inline I/O the woken loop runs on this thread, inside this call; a chain of
+    /// such wakes (a woken client publishing in turn) is cut after a few levels and continued on the thread pool, so
+    /// the stack stays bounded whatever the clients do.
+    /// </summary>
+    public void Wake()
+    {
+        if (t_inlineWakeDepth >= MaxInlineWakeDepth)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static wake => wake(), _wake, preferLocal: false);
+            return;
+        }
+        t_inlineWakeDepth++;
+        try
+        {
+            _wake();
+        }
+        finally
+        {
+            t_inlineWakeDepth--;
+        }
+    }
+
+    private const int MaxInlineWakeDepth = 4;
+
+    [ThreadStatic]
+    private static int t_inlineWakeDepth;
 
     /// <summary>Redis's checkClientOutputBufferLimits: over the hard limit at once, or over the soft one for too long.</summary>
     private bool IsOverLimit(long bytes, OutputBufferLimit limit)
@@ -169,11 +195,14 @@ public static class WakeBatch
         {
             return;
         }
+        // A woken client can run inline and begin a batch of its own on this thread: it gets a fresh list.
+        t_pending = null;
         foreach (OutboundQueue queue in pending)
         {
             queue.Wake();
         }
         pending.Clear();
+        t_pending ??= pending;
     }
 
     public readonly struct Scope : IDisposable
