@@ -7,7 +7,8 @@ namespace RedisClone.Node.Server;
 /// <summary>
 /// Tracing: one Server span per executed command, named after it, with OpenTelemetry's database conventions for
 /// Redis; a Producer span when a PUBLISH is forwarded to peers and a Consumer span when a peer delivers it, so a
-/// cross-node PUBLISH is one trace. Arguments are never recorded. With no listener, nothing is allocated.
+/// cross-node PUBLISH is one trace. Arguments are recorded only as the sanitised db.query.text, and only when
+/// trace-query-text is on (see <see cref="QueryText"/>). With no listener, nothing is allocated.
 /// </summary>
 public static class NodeTelemetry
 {
@@ -33,6 +34,10 @@ public static class NodeTelemetry
         if (context.Server.Cluster is { } cluster)
         {
             activity.SetTag("redisclone.node", cluster.Name);
+        }
+        if (context.Server.Settings.TraceQueryText)
+        {
+            activity.SetTag("db.query.text", QueryText.Format(context.Args, command));
         }
         return activity;
     }

@@ -53,9 +53,10 @@ public class CommandTracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(node.Port, get.GetTagItem("server.port"));
         Assert.Equal("127.0.0.1", get.GetTagItem("network.peer.address"));
         Assert.Equal(ActivityStatusCode.Unset, get.Status);
-        // Arguments can hold secrets: no tag carries them.
+        // Arguments can hold secrets: by default no tag carries them.
         Activity set = await collector.WaitFor(a => a.DisplayName == "SET" && Equals(a.GetTagItem("network.peer.port"), port), "the SET span");
         Assert.DoesNotContain(set.TagObjects, tag => tag.Value is string text && text.Contains("secret-value", StringComparison.Ordinal));
+        Assert.Null(set.GetTagItem("db.query.text")); // off unless --trace-query-text yes
     }
 
     [Fact]
