@@ -70,6 +70,7 @@ public class CommandTracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Activity incr = await collector.WaitFor(a => a.DisplayName == "INCR" && Equals(a.GetTagItem("network.peer.port"), port), "the INCR span");
         Assert.Equal(ActivityStatusCode.Error, incr.Status);
         Assert.Equal("ERR", incr.GetTagItem("error.type"));
+        Assert.Equal("ERR", incr.GetTagItem("db.response.status_code"));
     }
 }
 
