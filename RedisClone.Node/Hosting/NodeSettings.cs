@@ -32,6 +32,9 @@ public sealed class NodeSettings
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 
+    /// <summary>Record a sanitised db.query.text on each command span (off: arguments can hold secrets).</summary>
+    public bool TraceQueryText { get; set; }
+
     // Cluster (gossip) settings: see Cluster/ClusterNode.cs. Read at start only.
     public string? NodeName { get; set; }
     public int? ClusterPort { get; set; }
@@ -121,6 +124,9 @@ public static class SettingCatalog
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
             s => s.NotifyKeyspaceEvents,
             (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "argument must be a combination of the letters K E g $ l s h z x e t m n d A"),
+        new("trace-query-text", "TraceQueryText", "yes to record each traced command's text with its values replaced by ? (keys and keywords kept) as db.query.text (default no)", true,
+            s => s.TraceQueryText ? "yes" : "no",
+            (s, v) => YesNo(v, out bool on) ? Ok(() => s.TraceQueryText = on) : "argument must be 'yes' or 'no'"),
         new("node-name", "NodeName", "this node's name in the cluster (default: an id derived from host and port)", false,
             s => s.NodeName ?? "", (s, v) => v.Length > 0 && v.All(ch => ch is > ' ' and <= '~') ? Ok(() => s.NodeName = v) : "argument must be a name without spaces") { InConfig = false },
         new("cluster-port", "ClusterPort", "gossip (gRPC) port; setting it, or peers, makes the node join a cluster (default: port + 10000)", false,
@@ -210,6 +216,13 @@ public static class SettingCatalog
 
     private static string? Bounded(long value, long min, long max, Action<long> apply) =>
         value < min || value > max ? $"argument must be between {min} and {max} inclusive" : Ok(() => apply(value));
+
+    /// <summary>Redis's boolean config (yes/no, any case); true/false too, as .NET configuration writes booleans.</summary>
+    private static bool YesNo(string value, out bool on)
+    {
+        on = value.Equals("yes", StringComparison.OrdinalIgnoreCase) || value.Equals("true", StringComparison.OrdinalIgnoreCase);
+        return on || value.Equals("no", StringComparison.OrdinalIgnoreCase) || value.Equals("false", StringComparison.OrdinalIgnoreCase);
+    }
 
     private static bool ParseBind(string value, out string[] addresses)
     {

@@ -7,13 +7,17 @@ namespace RedisClone.Node.Server;
 /// <summary>
 /// Tracing: one Server span per executed command, named after it, with OpenTelemetry's database conventions for
 /// Redis; a Producer span when a PUBLISH is forwarded to peers and a Consumer span when a peer delivers it, so a
-/// cross-node PUBLISH is one trace. Arguments are never recorded. With no listener, nothing is allocated.
+/// cross-node PUBLISH is one trace. Arguments are recorded only as the sanitised db.query.text, and only when
+/// trace-query-text is on (see <see cref="QueryText"/>). With no listener, nothing is allocated.
 /// </summary>
 public static class NodeTelemetry
 {
     public const string SourceName = "RedisClone.Node";
 
     public static readonly ActivitySource Source = new(SourceName, typeof(NodeTelemetry).Assembly.GetName().Version?.ToString(3));
+
+    // Boxed port numbers, made once per port: a span's int tags would otherwise box on every command.
+    private static object?[]? s_ports;
 
     public static Activity? StartCommand(CommandContext context, CommandDefinition command)
     {
@@ -22,31 +26,43 @@ public static class NodeTelemetry
         {
             return activity;
         }
+        // AddTag, not SetTag: the span is new, so there is no earlier value to look for and replace.
         ClientSession client = context.Client;
-        activity.SetTag("db.system.name", "redis");
-        activity.SetTag("db.operation.name", command.OperationName);
-        activity.SetTag("db.namespace", client.DbIndex.ToString(CultureInfo.InvariantCulture));
-        activity.SetTag("server.address", client.LocalIp);
-        activity.SetTag("server.port", client.LocalPort);
-        activity.SetTag("network.peer.address", client.RemoteIp);
-        activity.SetTag("network.peer.port", client.RemotePort);
+        activity.AddTag("db.system.name", "redis");
+        activity.AddTag("db.operation.name", command.OperationName);
+        activity.AddTag("db.namespace", client.DbIndex.ToString(CultureInfo.InvariantCulture)); // cached by the runtime below 300
+        activity.AddTag("server.address", client.LocalIp);
+        activity.AddTag("server.port", Port(client.LocalPort));
+        activity.AddTag("network.peer.address", client.RemoteIp);
+        activity.AddTag("network.peer.port", Port(client.RemotePort));
         if (context.Server.Cluster is { } cluster)
         {
-            activity.SetTag("redisclone.node", cluster.Name);
+            activity.AddTag("redisclone.node", cluster.Name);
+        }
+        if (context.Server.Settings.TraceQueryText)
+        {
+            activity.AddTag("db.query.text", QueryText.Format(context.Args, command));
         }
         return activity;
     }
 
-    /// <summary>Marks the span failed when the command answered with an error reply.</summary>
+    /// <summary>Marks the span failed when the command answered with an error reply (the error's prefix is its status code).</summary>
     public static void EndCommand(Activity activity, CommandContext context, bool failed)
     {
-        if (failed)
+        if (failed && activity.IsAllDataRequested)
         {
             string errorType = context.Reply.LastErrorPrefix ?? "ERR";
-            activity.SetTag("error.type", errorType);
+            activity.AddTag("db.response.status_code", errorType);
+            activity.AddTag("error.type", errorType);
             activity.SetStatus(ActivityStatusCode.Error, errorType);
         }
         activity.Dispose();
+    }
+
+    private static object Port(int port)
+    {
+        object?[] ports = s_ports ??= new object?[65536]; // IPEndPoint ports are 0..65535
+        return ports[port] ??= port;
     }
 
     /// <summary>The W3C trace context of the current span, to carry inside a gossip message ("" when not traced).</summary>

@@ -14,7 +14,7 @@ public class StartupTests
     {
         (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--help");
         Assert.True(exit == 0, NodeProcess.Describe(exit, stdout, stderr));
-        foreach (string flag in new[] { "--port", "--bind", "--requirepass", "--databases", "--maxclients", "--proto-max-bulk-len" })
+        foreach (string flag in new[] { "--port", "--bind", "--requirepass", "--databases", "--maxclients", "--proto-max-bulk-len", "--trace-query-text" })
         {
             Assert.Contains(flag, stdout);
         }

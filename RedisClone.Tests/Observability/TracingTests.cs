@@ -53,9 +53,10 @@ public class CommandTracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(node.Port, get.GetTagItem("server.port"));
         Assert.Equal("127.0.0.1", get.GetTagItem("network.peer.address"));
         Assert.Equal(ActivityStatusCode.Unset, get.Status);
-        // Arguments can hold secrets: no tag carries them.
+        // Arguments can hold secrets: by default no tag carries them.
         Activity set = await collector.WaitFor(a => a.DisplayName == "SET" && Equals(a.GetTagItem("network.peer.port"), port), "the SET span");
         Assert.DoesNotContain(set.TagObjects, tag => tag.Value is string text && text.Contains("secret-value", StringComparison.Ordinal));
+        Assert.Null(set.GetTagItem("db.query.text")); // off unless --trace-query-text yes
     }
 
     [Fact]
@@ -69,6 +70,7 @@ public class CommandTracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Activity incr = await collector.WaitFor(a => a.DisplayName == "INCR" && Equals(a.GetTagItem("network.peer.port"), port), "the INCR span");
         Assert.Equal(ActivityStatusCode.Error, incr.Status);
         Assert.Equal("ERR", incr.GetTagItem("error.type"));
+        Assert.Equal("ERR", incr.GetTagItem("db.response.status_code"));
     }
 }
 
