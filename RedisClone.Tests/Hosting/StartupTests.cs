@@ -47,4 +47,18 @@ public class StartupTests
         Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
         Assert.Equal($"error: port {port} is already in use on 127.0.0.1 (--port / --bind)", stderr.Trim());
     }
+
+    [Theory]
+    [InlineData("--http-port")]
+    [InlineData("--cluster-port")]
+    public void A_taken_http_or_gossip_port_is_the_one_the_error_names(string flag)
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        int taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+        string resp = NodeProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", resp, flag, taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
+        Assert.Equal($"error: port {taken} is already in use on 127.0.0.1 ({flag})", stderr.Trim());
+    }
 }
