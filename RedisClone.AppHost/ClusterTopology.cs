@@ -38,6 +38,9 @@ internal static class ClusterTopology
                         // formatter's options are read only once a formatter is named, hence the name, as Aspire sets it.)
                         context.Variables["Logging__Console__FormatterName"] = "simple";
                         context.Variables["Logging__Console__FormatterOptions__SingleLine"] = "true";
+                        // The AppHost holds each node's stdin pipe: if the AppHost dies, even by SIGKILL, the pipe
+                        // closes and the node stops. (Never in a manifest: a container's stdin is closed from the start.)
+                        context.Variables["Redis__ExitOnStdinClose"] = "yes";
                     }
                 });
         }

@@ -48,6 +48,10 @@ internal sealed class ConsoleView(TextWriter output, bool interactive, int sourc
         {
             if (interactive)
             {
+                if (table.SequenceEqual(_table))
+                {
+                    return;
+                }
                 ClearFooter();
                 _table = table;
                 DrawFooter();

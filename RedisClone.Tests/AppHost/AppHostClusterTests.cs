@@ -90,6 +90,24 @@ public sealed class AppHostClusterTests
         Assert.True(host.WaitForExit(TimeSpan.FromSeconds(60)), "the AppHost did not exit within 60 s of SIGTERM:\n" + host.Output);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Nodes_stop_by_themselves_when_the_AppHost_is_killed_outright()
+    {
+        const int nodes = 2;
+        int basePort = AppHostProcess.FreeBasePort(nodes);
+        using AppHostProcess host = AppHostProcess.Start(new Dictionary<string, string>(), "--nodes", Text(nodes), "--base-port", Text(basePort));
+        await host.WaitHealthy(basePort, nodes);
+        int[] pids = [ProcessId(basePort, 1), ProcessId(basePort, 2)];
+
+        // SIGKILL: the AppHost cannot stop anything; the stdin pipe it held for each node closes with it.
+        using (Process apphost = Process.GetProcessById(host.Pid))
+        {
+            apphost.Kill();
+        }
+        Assert.True(host.WaitForExit(TimeSpan.FromSeconds(30)), "the AppHost survived SIGKILL");
+        await ClusterFixture.WaitUntil(() => pids.All(AppHostProcess.NodeProcessGone), "every node process to stop after the AppHost was killed", seconds: 60);
+    }
+
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private static async Task<ConnectionMultiplexer> Connect(int basePort, int node) =>

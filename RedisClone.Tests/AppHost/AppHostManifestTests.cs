@@ -95,6 +95,9 @@ public sealed class AppHostManifestTests
             Assert.Equal("in_memory", (string?)env["OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY"]);
             // Run-mode values stay out: where telemetry goes and who the instance is belong to the deployment.
             Assert.DoesNotContain(env, v => v.Key is "OTEL_EXPORTER_OTLP_ENDPOINT" or "OTEL_SERVICE_NAME" or "OTEL_RESOURCE_ATTRIBUTES");
+            // A container's stdin is closed from the start: a node told to stop on that would never run.
+            Assert.DoesNotContain(env, v => v.Key is "Redis__ExitOnStdinClose" || v.Key.StartsWith("Logging__", StringComparison.Ordinal));
+            Assert.Equal("*", (string?)env["Redis__Bind"]);
             Assert.DoesNotContain(env, v => ((string?)v.Value)!.Contains("127.0.0.1", StringComparison.Ordinal));
         }
     }

@@ -32,6 +32,8 @@ public sealed class AppHostModelTests
         Assert.DoesNotContain("services__node2__gossip__0", env.Keys);
         Assert.Equal("node2", env["OTEL_SERVICE_NAME"]);
         Assert.Equal("service.instance.id=node2-test", env["OTEL_RESOURCE_ATTRIBUTES"]);
+        // The node stops if the AppHost dies and its stdin pipe closes.
+        Assert.Equal("yes", env["Redis__ExitOnStdinClose"]);
     }
 
     [Fact]
