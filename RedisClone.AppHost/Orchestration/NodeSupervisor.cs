@@ -105,14 +105,15 @@ internal sealed partial class NodeSupervisor
                 continue;
             }
             var started = Stopwatch.StartNew();
-            Task exited = process.WaitForExitAsync(CancellationToken.None);
-            await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stopping)).ConfigureAwait(false);
-            if (!exited.IsCompleted)
+            try
+            {
+                await process.WaitForExitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
                 await StopAsync(process, abort).ConfigureAwait(false);
                 break;
             }
-            await exited.ConfigureAwait(false);
             ReportExit(process, started.Elapsed, stopping, out TimeSpan uptime);
             if (stopping.IsCancellationRequested || !await WaitBeforeRestart(uptime, stopping))
             {
@@ -255,19 +256,33 @@ internal sealed partial class NodeSupervisor
     {
         SetState(ResourceStates.Stopping, process);
         bool asked = ProcessSignals.Terminate(process);
-        using var grace = CancellationTokenSource.CreateLinkedTokenSource(abort);
-        grace.CancelAfter(asked ? _stopGrace : TimeSpan.Zero);
-        try
+        bool killed = false;
+        if (asked)
         {
-            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            _view.Announce($"{Name}: stopped (exit code {process.ExitCode})");
+            using var grace = CancellationTokenSource.CreateLinkedTokenSource(abort);
+            grace.CancelAfter(_stopGrace);
+            try
+            {
+                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                killed = true;
+            }
         }
-        catch (OperationCanceledException)
+        else
+        {
+            // No SIGTERM here (Windows), or the process is already gone.
+            killed = !process.HasExited;
+        }
+        if (killed)
         {
             KillNow();
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            _view.Announce($"{Name}: killed{(asked ? $" after {_stopGrace.TotalSeconds} s without stopping" : "")}");
         }
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        _view.Announce(killed
+            ? $"{Name}: killed{(abort.IsCancellationRequested ? "" : asked ? $" after {_stopGrace.TotalSeconds} s without stopping" : "")}"
+            : $"{Name}: stopped (exit code {process.ExitCode})");
         SetState(ResourceStates.Finished, process: null);
         process.Dispose();
     }

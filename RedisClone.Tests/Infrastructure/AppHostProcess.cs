@@ -140,7 +140,17 @@ public sealed class AppHostProcess : IDisposable
     /// <summary>SIGTERM, as a service manager stops the AppHost.</summary>
     public void Terminate() => Assert.True(ProcessSignals.Terminate(_process), "SIGTERM could not be sent to the AppHost");
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    /// <summary>Waits for the AppHost to exit and, once it has, for the last of its output to be collected.</summary>
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            return false;
+        }
+        // Only the overload without a timeout waits for the redirected output to reach its end.
+        _process.WaitForExit();
+        return true;
+    }
 
     public void Dispose()
     {
