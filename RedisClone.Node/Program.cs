@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,8 @@ try
 }
 catch (Exception ex) when (IsAddressInUse(ex))
 {
-    Console.Error.WriteLine($"error: port {server.Settings.Port} is already in use on {string.Join(' ', server.Settings.Bind)} (--port / --bind)");
+    (int port, string flags) = PortInUse(ex, server.Settings);
+    Console.Error.WriteLine($"error: port {port} is already in use on {string.Join(' ', server.Settings.Bind)} ({flags})");
     return 1;
 }
 catch (Exception ex) when (ex is IOException or SocketException)
@@ -43,6 +45,32 @@ catch (Exception ex) when (ex is IOException or SocketException)
 Console.WriteLine($"Ready to accept connections tcp on {string.Join(' ', server.Settings.Bind)} port {server.BoundPort}");
 await app.WaitForShutdownAsync().ConfigureAwait(false);
 return 0;
+
+// Kestrel names the address it failed to bind ("Failed to bind to address http://127.0.0.1:16380: ..."); of the
+// node's endpoints, the one whose port that address carries is the one in use (the RESP port when none matches).
+static (int Port, string Flags) PortInUse(Exception ex, NodeSettings settings)
+{
+    var candidates = new List<(int Port, string Flags)> { (settings.Port, "--port / --bind") };
+    if (settings.HttpPort is int httpPort)
+    {
+        candidates.Add((httpPort, "--http-port"));
+    }
+    if (settings.Clustered)
+    {
+        candidates.Add((settings.EffectiveClusterPort, "--cluster-port"));
+    }
+    for (Exception? e = ex; e is not null; e = e.InnerException)
+    {
+        foreach ((int port, string flags) in candidates)
+        {
+            if (port != 0 && Regex.IsMatch(e.Message, $@":{port}(?!\d)"))
+            {
+                return (port, flags);
+            }
+        }
+    }
+    return candidates[0];
+}
 
 static bool IsAddressInUse(Exception ex)
 {

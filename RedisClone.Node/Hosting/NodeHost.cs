@@ -31,6 +31,10 @@ public static class NodeHost
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
+        if (settings.ExitOnStdinClose)
+        {
+            builder.Services.AddHostedService<StdinWatch>();
+        }
 
         var respEndpoints = new List<ListenOptions>();
         var gossipEndpoints = new List<ListenOptions>();

@@ -21,6 +21,9 @@ public sealed class NodeSettings
     /// <summary>HTTP port for /health and /alive; none unless set.</summary>
     public int? HttpPort { get; set; }
 
+    /// <summary>Stop when standard input closes: a supervisor's pipe, so the node does not outlive the supervisor.</summary>
+    public bool ExitOnStdinClose { get; set; }
+
     /// <summary>client-output-buffer-limit per class (normal, replica, pubsub); only pubsub has a bounded queue here.</summary>
     public Dictionary<string, Server.OutputBufferLimit> OutputBufferLimits { get; set; } = new()
     {
@@ -115,6 +118,8 @@ public static class SettingCatalog
             (s, v) => Integer(v, 0, int.MaxValue, t => s.Timeout = (int)t)),
         new("http-port", "HttpPort", "HTTP port for the /health and /alive endpoints (default: no HTTP endpoint)", false,
             s => s.HttpPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => Integer(v, 0, 65535, p => s.HttpPort = (int)p)) { InConfig = false },
+        new("exit-on-stdin-close", "ExitOnStdinClose", "yes: stop when standard input closes, so a supervisor that gives the node a pipe (RedisClone.AppHost) is never outlived (default no)", false,
+            s => s.ExitOnStdinClose ? "yes" : "no", (s, v) => v is "yes" or "no" ? Ok(() => s.ExitOnStdinClose = v == "yes") : "argument must be yes or no") { InConfig = false },
         // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
         new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "argument must be empty: the node does not persist"),
         new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "argument must be no: the node does not persist"),

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Hosting;
@@ -46,5 +48,79 @@ public class StartupTests
         (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
         Assert.Equal($"error: port {port} is already in use on 127.0.0.1 (--port / --bind)", stderr.Trim());
+    }
+
+    [Theory]
+    [InlineData("--http-port")]
+    [InlineData("--cluster-port")]
+    public void A_taken_http_or_gossip_port_is_the_one_the_error_names(string flag)
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        int taken = ((IPEndPoint)holder.LocalEndpoint).Port;
+        string resp = NodeProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", resp, flag, taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
+        Assert.Equal($"error: port {taken} is already in use on 127.0.0.1 ({flag})", stderr.Trim());
+    }
+
+    [Fact]
+    public void Exit_on_stdin_close_takes_yes_or_no()
+    {
+        (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--exit-on-stdin-close", "maybe");
+        Assert.Equal(1, exit);
+        Assert.Equal("error: invalid value 'maybe' for --exit-on-stdin-close (Redis:ExitOnStdinClose): argument must be yes or no", stderr.Trim());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task With_exit_on_stdin_close_the_node_stops_when_its_input_closes()
+    {
+        int port = NodeProcess.FreePort();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { NodeProcess.NodeDll, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--exit-on-stdin-close", "yes" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var output = new StringBuilder();
+        var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using Process node = Process.Start(info)!;
+        void Collect(string? line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+            if (line?.StartsWith("Ready to accept connections", StringComparison.Ordinal) == true)
+            {
+                ready.TrySetResult();
+            }
+        }
+        node.OutputDataReceived += (_, e) => Collect(e.Data);
+        node.ErrorDataReceived += (_, e) => Collect(e.Data);
+        node.BeginOutputReadLine();
+        node.BeginErrorReadLine();
+        try
+        {
+            await ready.Task.WaitAsync(Deadline);
+            using (RawClient client = RawClient.Connect(port))
+            {
+                Assert.Equal("+PONG\r\n", client.Call("PING"));
+            }
+            // What a supervisor's death does to the pipe it held.
+            node.StandardInput.Close();
+            Assert.True(node.WaitForExit(TimeSpan.FromSeconds(30)), "the node still runs 30 s after its input closed:\n" + output);
+            Assert.Equal(0, node.ExitCode);
+            lock (output)
+            {
+                Assert.Contains("Standard input closed: stopping (--exit-on-stdin-close yes)", output.ToString());
+            }
+        }
+        finally
+        {
+            if (!node.HasExited)
+            {
+                node.Kill();
+            }
+        }
     }
 }
