@@ -26,6 +26,9 @@ public static class NodeHost
         // Every gossip link is a long HTTP/2 request; the per-request lines would drown the node's own log.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", LogLevel.Warning);
+        // A failed start (a port in use) is logged here with its stack trace and then told in one line by Program;
+        // Critical still shows a background service that stops the host.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
 
         builder.AddServiceDefaults();
         builder.Services.AddSingleton(settings);

@@ -48,6 +48,7 @@ public class StartupTests
         (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
         Assert.Equal($"error: port {port} is already in use on 127.0.0.1 (--port / --bind)", stderr.Trim());
+        Assert.True(stdout.Trim().Length == 0, "a taken port is one line, not a logged stack trace: " + stdout);
     }
 
     [Theory]
@@ -62,6 +63,7 @@ public class StartupTests
         (int exit, string stdout, string stderr) = NodeProcess.RunToExit(Deadline, "--port", resp, flag, taken.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(exit == 1, NodeProcess.Describe(exit, stdout, stderr));
         Assert.Equal($"error: port {taken} is already in use on 127.0.0.1 ({flag})", stderr.Trim());
+        Assert.True(stdout.Trim().Length == 0, "a taken port is one line, not a logged stack trace: " + stdout);
     }
 
     [Fact]
