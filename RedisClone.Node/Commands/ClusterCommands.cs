@@ -16,10 +16,17 @@ public static class ClusterCommands
         ("shards", 2), ("slaves", 3), ("slots", 2),
     ];
 
+    // The subcommands Redis flags admin (hidden from MONITOR like every admin command).
+    private static readonly HashSet<string> Admin =
+    [
+        "addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "delslots", "delslotsrange", "failover", "flushslots",
+        "forget", "meet", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch", "setslot", "slaves",
+    ];
+
     public static void Register(CommandTable t)
     {
         t.Add(new CommandDefinition("cluster", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for Redis Cluster commands.", "3.0.0", "cluster", "Depends on subcommand."))
-            .WithSubcommands(Subcommands.Select(sub => new CommandDefinition(sub.Name, sub.Arity, CommandFlags.Loading | CommandFlags.Stale, Disabled, "@slow",
+            .WithSubcommands(Subcommands.Select(sub => new CommandDefinition(sub.Name, sub.Arity, CommandFlags.Loading | CommandFlags.Stale | (Admin.Contains(sub.Name) ? CommandFlags.Admin : 0), Disabled, "@slow",
                 new($"CLUSTER {sub.Name.ToUpperInvariant()} (cluster support is disabled on this node).", "3.0.0", "cluster", "O(1)"))).ToArray()));
     }
 

@@ -27,6 +27,19 @@ public sealed class CommandContext
     /// <summary>The command being run (the subcommand's definition for a container command).</summary>
     public CommandDefinition Command { get; set; } = null!;
 
+    /// <summary>True while EXEC runs the queued commands (Redis's CLIENT_DENY_BLOCKING: MONITOR refuses to start).</summary>
+    public bool RunningTransaction { get; set; }
+
+    private List<int>? _redacted;
+
+    /// <summary>Arguments the running command asked to hide from MONITOR (passwords), as Redis's redactClientCommandArgument.</summary>
+    public ReadOnlySpan<int> RedactedArguments => _redacted is null ? default : System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_redacted);
+
+    public void Redact(int index) => (_redacted ??= []).Add(index);
+
+    /// <summary>Forgets redactions once the command has been shown to monitors.</summary>
+    public void ClearRedactions() => _redacted?.Clear();
+
     public void WrongArity() => Reply.WriteError(RespLiterals.WrongArity(Command.FullName));
 
     public void SyntaxError() => Reply.WriteError(RespLiterals.SyntaxError);

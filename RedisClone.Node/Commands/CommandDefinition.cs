@@ -25,6 +25,8 @@ public enum CommandFlags
     AllowedWhenSubscribed = 1 << 14,
     /// <summary>Runs immediately inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).</summary>
     TransactionControl = 1 << 15,
+    /// <summary>Redis's internal may-replicate (PUBLISH, SPUBLISH): not shown by COMMAND INFO, refused to monitors like writes.</summary>
+    MayReplicate = 1 << 16,
 }
 
 /// <summary>What COMMAND DOCS tells about a command; <see cref="Syntax"/> is its argument line as Redis's docs write it.</summary>

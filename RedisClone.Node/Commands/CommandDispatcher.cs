@@ -29,7 +29,7 @@ public static class CommandDispatcher
             Reject(context, command, RespLiterals.WrongArity(command.FullName));
             return;
         }
-        if (command.Subcommands is not null)
+        if (command.Subcommands is not null && args.Count > 1)
         {
             CommandDefinition? sub = command.FindSubcommand(args[1]);
             if (sub is null)
@@ -54,6 +54,12 @@ public static class CommandDispatcher
         if (!reply.IsResp3 && client.SubscriptionCount > 0 && !command.Has(CommandFlags.AllowedWhenSubscribed))
         {
             Reject(context, command, $"ERR Can't execute '{command.FullName}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+            return;
+        }
+        if (client.IsMonitor && command.Has(CommandFlags.ReadOnly | CommandFlags.Write | CommandFlags.MayReplicate))
+        {
+            // A monitor counts as a replica in Redis, and a replica may not touch the keyspace.
+            Reject(context, command, "ERR Replica can't interact with the keyspace");
             return;
         }
         if (client.InMulti && !command.Has(CommandFlags.TransactionControl))
@@ -90,6 +96,11 @@ public static class CommandDispatcher
             command.FailedCalls++;
         }
         context.Client.LastCommand = command.FullName;
+        if (context.Server.Monitors.Active)
+        {
+            context.Server.Monitors.Feed(context, command);
+        }
+        context.ClearRedactions();
     }
 
     /// <summary>A command refused before it ran: inside MULTI this also dooms the transaction (EXECABORT).</summary>
@@ -110,6 +121,11 @@ public static class CommandDispatcher
             client.UnwatchAll();
             ReadOnlySpan<byte> reason = error.AsSpan().StartsWith("ERR "u8) ? error.AsSpan(4) : error;
             context.Reply.WriteError([.. "EXECABORT Transaction discarded because of: "u8, .. reason]);
+            if (context.Server.Monitors.Active)
+            {
+                // Redis's execCommandAbort shows the refused EXEC to monitors all the same.
+                context.Server.Monitors.Feed(context, command);
+            }
             return;
         }
         context.Reply.WriteError(error);

@@ -81,9 +81,11 @@ public static class CommandSyntax
         {
             return new DocArgument(word.ToLowerInvariant(), "pure-token", word, false, multiple, []);
         }
-        string[] parts = word.Split(':', 2);
-        string type = parts.Length == 2 ? parts[1] : parts[0] == "key" ? "key" : "string";
-        return new DocArgument(parts[0], type, null, false, multiple, []);
+        // The type follows the last colon: "ip:port:string" is the argument "ip:port" of type string.
+        int colon = word.LastIndexOf(':');
+        string argument = colon < 0 ? word : word[..colon];
+        string type = colon >= 0 ? word[(colon + 1)..] : argument == "key" ? "key" : "string";
+        return new DocArgument(argument, type, null, false, multiple, []);
     }
 
     private static bool TakeEllipsis(string s, ref int p)
@@ -103,7 +105,9 @@ public static class CommandSyntax
         for (int i = 0; i < items.Count; i++)
         {
             DocArgument item = items[i];
-            if (item.Type == "pure-token" && !item.Multiple && i + 1 < items.Count && items[i + 1].Type != "pure-token" && items[i + 1].Token is null)
+            // Only a bare token takes the value after it: "[GET] [EX seconds|...]" are two separate options.
+            if (item.Type == "pure-token" && !item.Optional && !item.Multiple && i + 1 < items.Count
+                && items[i + 1] is { Type: not "pure-token", Token: null, Optional: false })
             {
                 DocArgument next = items[++i];
                 merged.Add(next with { Token = item.Token });

@@ -32,6 +32,7 @@ public sealed class CommandTable
         ConfigCommands.Register(table);
         IntrospectionCommands.Register(table);
         PubSubCommands.Register(table);
+        MonitorCommands.Register(table);
         ClusterCommands.Register(table);
         return table;
     }

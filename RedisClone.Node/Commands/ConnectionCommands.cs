@@ -66,6 +66,7 @@ public static class ConnectionCommands
         client.Name = null;
         c.Reply.Protocol = 2;
         c.Server.PubSub.RemoveAll(client);
+        c.Server.Monitors.Remove(client);
         client.Authenticated = c.Server.Settings.RequirePass is null;
         c.Reply.WriteRaw(RespLiterals.Reset);
     }
@@ -94,6 +95,8 @@ public static class ConnectionCommands
         {
             if (c.ArgIs(i, "AUTH"u8) && c.Args.Count - i - 1 >= 2)
             {
+                c.Redact(i + 1);
+                c.Redact(i + 2);
                 user = c.ArgString(i + 1);
                 password = c.ArgString(i + 2);
                 i += 2;
@@ -150,6 +153,11 @@ public static class ConnectionCommands
         {
             c.SyntaxError();
             return;
+        }
+        // Monitors see "(redacted)" in place of the user name and password, as in Redis.
+        for (int i = 1; i < c.Args.Count; i++)
+        {
+            c.Redact(i);
         }
         string user = c.Args.Count == 3 ? c.ArgString(1) : "default";
         string password = c.ArgString(c.Args.Count - 1);

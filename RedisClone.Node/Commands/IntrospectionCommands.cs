@@ -169,7 +169,8 @@ public static class IntrospectionCommands
         CommandDoc doc = command.Doc;
         IReadOnlyList<DocArgument> arguments = CommandSyntax.Parse(doc.Syntax);
         var subs = command.Subcommands?.Values.ToList() ?? new List<CommandDefinition>();
-        int fields = 4 + (arguments.Count > 0 ? 1 : 0) + (subs.Count > 0 ? 1 : 0);
+        // Redis leaves out a complexity its docs do not state (MONITOR).
+        int fields = 3 + (doc.Complexity.Length > 0 ? 1 : 0) + (arguments.Count > 0 ? 1 : 0) + (subs.Count > 0 ? 1 : 0);
         reply.WriteMapHeader(fields);
         reply.WriteBulk("summary"u8);
         reply.WriteBulk(doc.Summary);
@@ -177,8 +178,11 @@ public static class IntrospectionCommands
         reply.WriteBulk(doc.Since);
         reply.WriteBulk("group"u8);
         reply.WriteBulk(doc.Group);
-        reply.WriteBulk("complexity"u8);
-        reply.WriteBulk(doc.Complexity);
+        if (doc.Complexity.Length > 0)
+        {
+            reply.WriteBulk("complexity"u8);
+            reply.WriteBulk(doc.Complexity);
+        }
         if (arguments.Count > 0)
         {
             reply.WriteBulk("arguments"u8);

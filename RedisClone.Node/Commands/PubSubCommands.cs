@@ -7,7 +7,7 @@ namespace RedisClone.Node.Commands;
 public static class PubSubCommands
 {
     private const CommandFlags Subscribing = CommandFlags.PubSub | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.AllowedWhenSubscribed;
-    private const CommandFlags Publishing = CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast;
+    private const CommandFlags Publishing = CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.MayReplicate;
 
     public static void Register(CommandTable t)
     {

@@ -85,16 +85,30 @@ public static class TransactionCommands
             return;
         }
         client.UnwatchAll();
+        // Monitors see EXEC itself after its commands, as sent: keep its name past the queued commands' arguments.
+        byte[]? execName = c.Server.Monitors.Active ? c.Args.ToArray(0) : null;
         c.Reply.WriteArrayHeader(queued.Count);
-        foreach (byte[][] args in queued)
+        c.RunningTransaction = true;
+        try
         {
-            c.Args.Load(args);
-            CommandDefinition command = c.Server.Commands.Find(args[0])!;
-            if (command.Subcommands is not null)
+            foreach (byte[][] args in queued)
             {
-                command = command.FindSubcommand(args[1])!;
+                c.Args.Load(args);
+                CommandDefinition command = c.Server.Commands.Find(args[0])!;
+                if (command.Subcommands is not null && args.Length > 1)
+                {
+                    command = command.FindSubcommand(args[1])!;
+                }
+                CommandDispatcher.Run(c, command);
             }
-            CommandDispatcher.Run(c, command);
+        }
+        finally
+        {
+            c.RunningTransaction = false;
+        }
+        if (execName is not null)
+        {
+            c.Args.Load([execName]);
         }
     }
 }

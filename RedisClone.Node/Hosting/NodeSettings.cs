@@ -123,7 +123,7 @@ public static class SettingCatalog
         // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
         new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "argument must be empty: the node does not persist"),
         new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "argument must be no: the node does not persist"),
-        new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client over hard, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
+        new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client or a MONITOR client over the pubsub hard limit, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
             (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "argument must be groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,

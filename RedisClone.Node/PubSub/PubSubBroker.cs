@@ -222,14 +222,28 @@ public sealed partial class PubSubBroker
         }
         // Counted as a receiver, as Redis counts a client it then disconnects; the frame is lost with the client.
         MessagesDropped++;
-        if (!subscriber.ClosingForOutputLimit)
-        {
-            subscriber.ClosingForOutputLimit = true;
-            OutputLimitDisconnections++;
-            LogOutputLimit(subscriber.Id, subscriber.RemoteAddress);
-            subscriber.Kill();
-        }
+        DisconnectForOutputLimit(subscriber);
         return 1;
+    }
+
+    /// <summary>
+    /// Disconnects a client whose <see cref="OutboundQueue"/> overran <see cref="Limit"/> (a subscriber or a monitor),
+    /// once: counted in INFO stats and logged as Redis logs it.
+    /// </summary>
+    public void DisconnectForOutputLimit(ClientSession client)
+    {
+        if (client.ClosingForOutputLimit)
+        {
+            return;
+        }
+        client.Outbound?.Close();
+        client.ClosingForOutputLimit = true;
+        lock (_sync)
+        {
+            OutputLimitDisconnections++;
+        }
+        LogOutputLimit(client.Id, client.RemoteAddress);
+        client.Kill();
     }
 
     /// <summary>The soft limit's timer half, run from the node's periodic task.</summary>
@@ -239,14 +253,7 @@ public sealed partial class PubSubBroker
         {
             if (client.Outbound is { } queue && !client.ClosingForOutputLimit && queue.OverSoftLimitTooLong(Limit))
             {
-                queue.Close();
-                client.ClosingForOutputLimit = true;
-                lock (_sync)
-                {
-                    OutputLimitDisconnections++;
-                }
-                LogOutputLimit(client.Id, client.RemoteAddress);
-                client.Kill();
+                DisconnectForOutputLimit(client);
             }
         }
     }

@@ -96,6 +96,9 @@ public sealed class ClientSession : IWatcher
         return barrier;
     }
 
+    /// <summary>In MONITOR mode (set and cleared by <see cref="MonitorFeed"/>, under the keyspace lock).</summary>
+    public bool IsMonitor { get; set; }
+
     /// <summary>Set once the client overran its output buffer limit and is being disconnected.</summary>
     public bool ClosingForOutputLimit { get; set; }
 
@@ -164,14 +167,15 @@ public sealed class ClientSession : IWatcher
     {
         get
         {
-            string flags = "";
-            if (InMulti)
-            {
-                flags += "x";
-            }
+            // Redis's order: O (monitor), P (subscribed), x (in MULTI), d (watched key touched).
+            string flags = IsMonitor ? "O" : "";
             if (SubscriptionCount > 0)
             {
                 flags += "P";
+            }
+            if (InMulti)
+            {
+                flags += "x";
             }
             if (WatchedKeyTouched)
             {

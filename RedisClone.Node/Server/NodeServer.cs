@@ -15,6 +15,7 @@ public sealed class NodeServer : IDisposable
     public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
     {
         PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>());
+        Monitors = new MonitorFeed(PubSub);
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
         Limits = new RequestLimits { ProtoMaxBulkLen = settings.ProtoMaxBulkLen, ClientQueryBufferLimit = settings.ClientQueryBufferLimit };
@@ -45,6 +46,9 @@ public sealed class NodeServer : IDisposable
     public NodeSettings Settings { get; }
     public Keyspace Keyspace { get; }
     public PubSubBroker PubSub { get; }
+
+    /// <summary>Clients in MONITOR mode.</summary>
+    public MonitorFeed Monitors { get; }
 
     public NodeMetrics Metrics { get; }
 

@@ -50,13 +50,15 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         }
         finally
         {
-            session.Outbound?.Close();
             lock (_server.Keyspace.Sync)
             {
                 session.UnwatchAll();
                 session.EndMulti();
                 _server.PubSub.RemoveAll(session);
+                _server.Monitors.Remove(session);
             }
+            // Closed once nothing routes to it any more, so no publisher or monitor line finds it closed.
+            session.Outbound?.Close();
             _server.Clients.Remove(session);
         }
     }

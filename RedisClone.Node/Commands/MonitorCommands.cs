@@ -1,0 +1,29 @@
+namespace RedisClone.Node.Commands;
+
+/// <summary>
+/// MONITOR: the connection receives a line for every command the node runs from then on (see
+/// <see cref="Server.MonitorFeed"/>). Like Redis, a monitor may still send commands that do not touch the keyspace
+/// (PING, INFO, ...), leaves the mode with RESET and ends with QUIT.
+/// </summary>
+public static class MonitorCommands
+{
+    public static void Register(CommandTable t) =>
+        t.Add(new("monitor", 1, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale, Monitor, "@admin @slow @dangerous",
+            new("Listen for all requests received by the server in real time", "1.0.0", "server", "")));
+
+    private static void Monitor(CommandContext c)
+    {
+        if (c.RunningTransaction)
+        {
+            c.Reply.WriteError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        if (c.Client.IsMonitor)
+        {
+            // Redis ignores MONITOR from a client already monitoring, without a reply.
+            return;
+        }
+        c.Server.Monitors.Add(c.Client);
+        c.Reply.WriteOk();
+    }
+}
