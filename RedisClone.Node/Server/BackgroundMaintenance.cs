@@ -35,7 +35,7 @@ public sealed class BackgroundMaintenance : BackgroundService
     public void Tick()
     {
         Keyspace keyspace = _server.Keyspace;
-        // Expired-key notifications wake subscribers after the lock is released: a woken client may run inline.
+        // Expired-key notifications of one tick wake each subscriber once, after the lock is released.
         using WakeBatch.Scope wakes = WakeBatch.Begin();
         for (int i = 0; i < keyspace.Count; i++)
         {

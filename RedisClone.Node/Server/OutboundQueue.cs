@@ -65,32 +65,12 @@ public sealed class OutboundQueue
     }
 
     /// <summary>
-    /// Wakes the client's read loop. With inline I/O the woken loop runs on this thread, inside this call; a chain of
-    /// such wakes (a woken client publishing in turn) is cut after a few levels and continued on the thread pool, so
-    /// the stack stays bounded whatever the clients do.
+    /// Wakes the client's read loop through the thread pool. With inline I/O a loop resumed directly would run on the
+    /// waker's thread, so one publisher would send to every subscriber's socket itself, one after another; through the
+    /// pool the fan-out spreads over the cores (standalone deliveries/s 1.6x with channels, 2.5x with patterns, measured
+    /// against the direct wake), and a woken loop never runs inside the waker's call.
     /// </summary>
-    public void Wake()
-    {
-        if (t_inlineWakeDepth >= MaxInlineWakeDepth)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static wake => wake(), _wake, preferLocal: false);
-            return;
-        }
-        t_inlineWakeDepth++;
-        try
-        {
-            _wake();
-        }
-        finally
-        {
-            t_inlineWakeDepth--;
-        }
-    }
-
-    private const int MaxInlineWakeDepth = 4;
-
-    [ThreadStatic]
-    private static int t_inlineWakeDepth;
+    public void Wake() => ThreadPool.UnsafeQueueUserWorkItem(static wake => wake(), _wake, preferLocal: false);
 
     /// <summary>Redis's checkClientOutputBufferLimits: over the hard limit at once, or over the soft one for too long.</summary>
     private bool IsOverLimit(long bytes, OutputBufferLimit limit)
@@ -195,14 +175,11 @@ public static class WakeBatch
         {
             return;
         }
-        // A woken client can run inline and begin a batch of its own on this thread: it gets a fresh list.
-        t_pending = null;
         foreach (OutboundQueue queue in pending)
         {
             queue.Wake();
         }
         pending.Clear();
-        t_pending ??= pending;
     }
 
     public readonly struct Scope : IDisposable
