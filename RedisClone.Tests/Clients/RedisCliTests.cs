@@ -11,60 +11,24 @@ namespace RedisClone.Tests.Clients;
 /// </summary>
 public sealed class RedisCliTests(NodeFixture node) : IClassFixture<NodeFixture>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
-
-    private sealed record CliResult(int ExitCode, string Output, string Errors);
-
     /// <summary>Runs redis-cli against the node (stdout is not a terminal, so replies print raw, as in scripts).</summary>
-    private async Task<CliResult> RunAsync(string? input, params string[] args)
-    {
-        var info = new ProcessStartInfo(ExternalTool.Find("redis-cli")!)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in (string[])["-h", "127.0.0.1", "-p", node.Port.ToString(CultureInfo.InvariantCulture), .. args])
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using Process process = Process.Start(info)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await process.StandardInput.WriteAsync(input);
-        }
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            Assert.Fail($"redis-cli {string.Join(' ', args)} did not finish within {Deadline.TotalSeconds} s");
-        }
-        return new CliResult(process.ExitCode, await output, await errors);
-    }
+    private Task<RedisCli.Result> RunAsync(string? input, params string[] args) => RedisCli.RunAsync(node.Port, input, args);
 
     [RequiresToolFact("redis-cli")]
     public async Task Commands_print_their_replies()
     {
-        Assert.Equal(new CliResult(0, "OK\n", ""), await RunAsync(null, "-n", "4", "SET", "greeting", "hello world"));
-        Assert.Equal(new CliResult(0, "hello world\n", ""), await RunAsync(null, "-n", "4", "GET", "greeting"));
-        Assert.Equal(new CliResult(0, "1\n", ""), await RunAsync(null, "-n", "4", "INCR", "counter"));
-        Assert.Equal(new CliResult(0, "(integer) 2\n", ""), await RunAsync(null, "-n", "4", "--no-raw", "INCR", "counter"));
-        Assert.Equal(new CliResult(0, "hello world\n\n2\n", ""), await RunAsync(null, "-n", "4", "MGET", "greeting", "missing", "counter"));
-        Assert.Equal(new CliResult(0, "ERR value is not an integer or out of range\n\n", ""), await RunAsync(null, "-n", "4", "INCR", "greeting"));
-        Assert.Equal(new CliResult(0, "2\n", ""), await RunAsync(null, "-n", "4", "DBSIZE"));
+        Assert.Equal(new RedisCli.Result(0, "OK\n", ""), await RunAsync(null, "-n", "4", "SET", "greeting", "hello world"));
+        Assert.Equal(new RedisCli.Result(0, "hello world\n", ""), await RunAsync(null, "-n", "4", "GET", "greeting"));
+        Assert.Equal(new RedisCli.Result(0, "1\n", ""), await RunAsync(null, "-n", "4", "INCR", "counter"));
+        Assert.Equal(new RedisCli.Result(0, "(integer) 2\n", ""), await RunAsync(null, "-n", "4", "--no-raw", "INCR", "counter"));
+        Assert.Equal(new RedisCli.Result(0, "hello world\n\n2\n", ""), await RunAsync(null, "-n", "4", "MGET", "greeting", "missing", "counter"));
+        Assert.Equal(new RedisCli.Result(0, "ERR value is not an integer or out of range\n\n", ""), await RunAsync(null, "-n", "4", "INCR", "greeting"));
+        Assert.Equal(new RedisCli.Result(0, "2\n", ""), await RunAsync(null, "-n", "4", "DBSIZE"));
     }
 
     [RequiresToolFact("redis-cli")]
     public async Task Repeat_runs_a_command_several_times() =>
-        Assert.Equal(new CliResult(0, "PONG\nPONG\nPONG\n", ""), await RunAsync(null, "-r", "3", "PING"));
+        Assert.Equal(new RedisCli.Result(0, "PONG\nPONG\nPONG\n", ""), await RunAsync(null, "-r", "3", "PING"));
 
     [RequiresToolFact("redis-cli")]
     public async Task Scan_lists_exactly_the_keys_matching_the_pattern()
@@ -77,10 +41,10 @@ public sealed class RedisCliTests(NodeFixture node) : IClassFixture<NodeFixture>
             setup.Append(CultureInfo.InvariantCulture, $"SET order:{i} x\n");
             expected.Add($"user:{i}");
         }
-        CliResult loaded = await RunAsync(setup.ToString(), "-n", "1");
+        RedisCli.Result loaded = await RunAsync(setup.ToString(), "-n", "1");
         Assert.Equal(0, loaded.ExitCode);
 
-        CliResult scan = await RunAsync(null, "-n", "1", "--scan", "--pattern", "user:*");
+        RedisCli.Result scan = await RunAsync(null, "-n", "1", "--scan", "--pattern", "user:*");
         Assert.Equal(0, scan.ExitCode);
         string[] keys = scan.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
@@ -97,22 +61,22 @@ public sealed class RedisCliTests(NodeFixture node) : IClassFixture<NodeFixture>
             protocol.Append(CultureInfo.InvariantCulture, $"*3\r\n$3\r\nSET\r\n${key.Length}\r\n{key}\r\n${value.Length}\r\n{value}\r\n");
         }
 
-        CliResult piped = await RunAsync(protocol.ToString(), "-n", "2", "--pipe");
+        RedisCli.Result piped = await RunAsync(protocol.ToString(), "-n", "2", "--pipe");
 
         Assert.True(piped.ExitCode == 0, piped.Output + piped.Errors);
         Assert.Equal("All data transferred. Waiting for the last reply...\nLast reply received from server.\nerrors: 0, replies: 10000\n", piped.Output);
-        Assert.Equal(new CliResult(0, "10000\n", ""), await RunAsync(null, "-n", "2", "DBSIZE"));
-        Assert.Equal(new CliResult(0, "value:9999\n", ""), await RunAsync(null, "-n", "2", "GET", "key:9999"));
+        Assert.Equal(new RedisCli.Result(0, "10000\n", ""), await RunAsync(null, "-n", "2", "DBSIZE"));
+        Assert.Equal(new RedisCli.Result(0, "value:9999\n", ""), await RunAsync(null, "-n", "2", "GET", "key:9999"));
     }
 
     [RequiresToolFact("redis-cli")]
     public async Task Pipe_counts_error_replies_and_fails()
     {
-        CliResult piped = await RunAsync("SET n 1\r\nINCR n\r\nINCRBY n x\r\nNOSUCH\r\n", "-n", "3", "--pipe");
+        RedisCli.Result piped = await RunAsync("SET n 1\r\nINCR n\r\nINCRBY n x\r\nNOSUCH\r\n", "-n", "3", "--pipe");
 
         Assert.Equal(1, piped.ExitCode);
         Assert.EndsWith("errors: 2, replies: 4\n", piped.Output, StringComparison.Ordinal);
         Assert.Equal("ERR value is not an integer or out of range\nERR unknown command 'NOSUCH', with args beginning with: \n", piped.Errors);
-        Assert.Equal(new CliResult(0, "2\n", ""), await RunAsync(null, "-n", "3", "GET", "n"));
+        Assert.Equal(new RedisCli.Result(0, "2\n", ""), await RunAsync(null, "-n", "3", "GET", "n"));
     }
 }

@@ -121,7 +121,7 @@ public sealed partial class MonitorTests(NodeFixture node) : IClassFixture<NodeF
                 }
             }
 
-            Assert.True(DrainsToClose(stream), "the stalled monitor's connection was not closed");
+            Assert.True(StreamDrain.DrainsToClose(stream), "the stalled monitor's connection was not closed");
             await ClusterFixture.WaitUntil(() => Disconnections(admin) == disconnectionsBefore + 1, "the disconnection to be counted in INFO stats");
             await ClusterFixture.WaitUntil(() => !admin.Call("CLIENT", "LIST").Contains("flags=O", StringComparison.Ordinal), "the monitor to leave CLIENT LIST");
         }
@@ -138,26 +138,6 @@ public sealed partial class MonitorTests(NodeFixture node) : IClassFixture<NodeF
         return long.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private static bool DrainsToClose(NetworkStream stream)
-    {
-        byte[] buffer = new byte[1 << 16];
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            while (stream.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult() > 0)
-            {
-            }
-            return true;
-        }
-        catch (IOException)
-        {
-            return true; // reset by the node
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     private static string Command(string line)
     {

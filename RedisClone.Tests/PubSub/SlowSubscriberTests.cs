@@ -55,7 +55,7 @@ public class SlowSubscriberTests(NodeFixture node) : IClassFixture<NodeFixture>
         int[] received = await Task.WhenAll(readers);
         Assert.All(received, count => Assert.Equal(Messages, count));
         Assert.Equal(1, node.Server.PubSub.OutputLimitDisconnections);
-        Assert.True(DrainsToClose(stalled.GetStream()), "the stalled subscriber's connection was not closed");
+        Assert.True(StreamDrain.DrainsToClose(stalled.GetStream()), "the stalled subscriber's connection was not closed");
         Assert.Contains("client_output_buffer_limit_disconnections:1", publisher.Call("INFO", "stats"));
         // What was published went through bounded queues, not into the heap: 4.6 GB delivered, far less retained.
         Assert.True(GC.GetTotalMemory(forceFullCollection: true) < 256L * 1024 * 1024);
@@ -87,26 +87,5 @@ public class SlowSubscriberTests(NodeFixture node) : IClassFixture<NodeFixture>
             Assert.Equal(expected, sequence);
         }
         return Messages;
-    }
-
-    private static bool DrainsToClose(NetworkStream stream)
-    {
-        byte[] buffer = new byte[1 << 16];
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        try
-        {
-            while (stream.ReadAsync(buffer, deadline.Token).AsTask().GetAwaiter().GetResult() > 0)
-            {
-            }
-            return true;
-        }
-        catch (IOException)
-        {
-            return true; // reset by the server
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
     }
 }
