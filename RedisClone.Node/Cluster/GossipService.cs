@@ -13,6 +13,7 @@ namespace RedisClone.Node.Cluster;
 public sealed partial class GossipService : Gossip.GossipBase
 {
     private const ulong AckEvery = 64;
+    private const int MaxHeldMessages = 1024;
 
     private readonly ClusterNode _cluster;
     private readonly ILogger<GossipService> _logger;
@@ -71,49 +72,86 @@ public sealed partial class GossipService : Gossip.GossipBase
         }
         await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _cluster.Identity, LastReceivedSequence = lastReceived } }, token);
 
-        ulong acknowledged = lastReceived, received;
-        while (await requestStream.MoveNext(token))
+        // Subscribers are woken when this loop is about to wait, not after every batch: while the peer's batches are
+        // already here, their messages collect in each subscriber's queue and go out in one send (as Redis writes
+        // to its clients once per event-loop turn). MaxHeldMessages bounds what one wake can be held back by.
+        var held = new PendingWakes();
+        int heldMessages = 0;
+        try
         {
-            member.Seen();
-            LinkFrame frame = requestStream.Current;
-            switch (frame.BodyCase)
+            ulong acknowledged = lastReceived, received;
+            while (true)
             {
-                case LinkFrame.BodyOneofCase.Messages:
-                    received = Deliver(member, frame.Messages);
-                    // Acknowledgements only let the sender trim its log, so one per many messages is enough; the
-                    // heartbeat answer carries the rest.
-                    if (received - acknowledged >= AckEvery)
-                    {
-                        acknowledged = received;
-                        await responseStream.WriteAsync(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } }, token);
-                    }
+                Task<bool> next = requestStream.MoveNext(token);
+                if (!next.IsCompleted || heldMessages >= MaxHeldMessages)
+                {
+                    held.WakeAll();
+                    heldMessages = 0;
+                }
+                if (!await next)
+                {
                     break;
-                case LinkFrame.BodyOneofCase.InterestSnapshot:
-                    _cluster.ReplaceRemoteInterest(member, frame.InterestSnapshot);
-                    await responseStream.WriteAsync(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestSnapshot.Version } }, token);
-                    break;
-                case LinkFrame.BodyOneofCase.InterestChange:
-                    _cluster.ApplyRemoteInterest(member, frame.InterestChange);
-                    await responseStream.WriteAsync(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestChange.Version } }, token);
-                    break;
-                case LinkFrame.BodyOneofCase.Heartbeat:
-                    await responseStream.WriteAsync(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, token);
-                    lock (member.ReceiveSync)
-                    {
-                        received = member.LastReceivedSequence;
-                    }
-                    if (received > acknowledged)
-                    {
-                        acknowledged = received;
-                        await responseStream.WriteAsync(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } }, token);
-                    }
-                    break;
-                case LinkFrame.BodyOneofCase.Members:
-                    _cluster.Learn(frame.Members.Alive);
-                    break;
-                default:
-                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"unexpected {frame.BodyCase}"));
+                }
+                member.Seen();
+                LinkFrame frame = requestStream.Current;
+                switch (frame.BodyCase)
+                {
+                    case LinkFrame.BodyOneofCase.Messages:
+                        using (WakeBatch.Into(held))
+                        {
+                            received = Deliver(member, frame.Messages);
+                        }
+                        heldMessages += frame.Messages.Messages.Count;
+                        // Acknowledgements only let the sender trim its log, so one per many messages is enough; the
+                        // heartbeat answer carries the rest.
+                        if (received - acknowledged >= AckEvery)
+                        {
+                            acknowledged = received;
+                            await Answer(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } });
+                        }
+                        break;
+                    case LinkFrame.BodyOneofCase.InterestSnapshot:
+                        _cluster.ReplaceRemoteInterest(member, frame.InterestSnapshot);
+                        await Answer(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestSnapshot.Version } });
+                        break;
+                    case LinkFrame.BodyOneofCase.InterestChange:
+                        _cluster.ApplyRemoteInterest(member, frame.InterestChange);
+                        await Answer(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestChange.Version } });
+                        break;
+                    case LinkFrame.BodyOneofCase.Heartbeat:
+                        await Answer(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
+                        lock (member.ReceiveSync)
+                        {
+                            received = member.LastReceivedSequence;
+                        }
+                        if (received > acknowledged)
+                        {
+                            acknowledged = received;
+                            await Answer(new LinkFrame { MessageAck = new MessageAck { Sequence = acknowledged } });
+                        }
+                        break;
+                    case LinkFrame.BodyOneofCase.Members:
+                        _cluster.Learn(frame.Members.Alive);
+                        break;
+                    default:
+                        throw new RpcException(new Status(StatusCode.InvalidArgument, $"unexpected {frame.BodyCase}"));
+                }
             }
+        }
+        finally
+        {
+            held.WakeAll();
+        }
+
+        Task Answer(LinkFrame answer)
+        {
+            Task write = responseStream.WriteAsync(answer, token);
+            if (!write.IsCompleted)
+            {
+                held.WakeAll(); // a write that waits must not hold the subscribers back
+                heldMessages = 0;
+            }
+            return write;
         }
     }
 
@@ -122,7 +160,6 @@ public sealed partial class GossipService : Gossip.GossipBase
     {
         long bytes = 0;
         int delivered = 0;
-        using WakeBatch.Scope wakes = WakeBatch.Begin();
         lock (member.ReceiveSync)
         {
             foreach (Message message in batch.Messages)
