@@ -12,6 +12,7 @@ public sealed class OutboundQueue
 {
     private readonly Lock _sync = new();
     private readonly Action _wake;
+    private readonly int _pump = DeliveryPump.Assign();
     private Queue<ReadOnlyMemory<byte>>? _frames;
     private long _bytes;
     private long _softLimitSince = -1;
@@ -65,12 +66,14 @@ public sealed class OutboundQueue
     }
 
     /// <summary>
-    /// Wakes the client's read loop through the thread pool. With inline I/O a loop resumed directly would run on the
-    /// waker's thread, so one publisher would send to every subscriber's socket itself, one after another; through the
-    /// pool the fan-out spreads over the cores (standalone deliveries/s 1.6x with channels, 2.5x with patterns, measured
-    /// against the direct wake), and a woken loop never runs inside the waker's call.
+    /// Has the client's read loop woken by a <see cref="DeliveryPump"/> round, never from the waker's own call: with
+    /// inline I/O a loop resumed directly would run on the waker's thread, and one publisher would send to every
+    /// subscriber's socket itself before it could read its next command.
     /// </summary>
-    public void Wake() => ThreadPool.UnsafeQueueUserWorkItem(static wake => wake(), _wake, preferLocal: false);
+    public void Wake() => DeliveryPump.Schedule(this, _pump);
+
+    /// <summary>Called by the pump: the read loop drains this queue and sends, inline.</summary>
+    internal void RunWake() => _wake();
 
     /// <summary>Redis's checkClientOutputBufferLimits: over the hard limit at once, or over the soft one for too long.</summary>
     private bool IsOverLimit(long bytes, OutputBufferLimit limit)
@@ -102,24 +105,38 @@ public sealed class OutboundQueue
     }
 
     /// <summary>Moves every queued frame into <paramref name="output"/> (called by the client's read loop only).</summary>
-    public void DrainTo(IBufferWriter<byte> output)
+    public void DrainTo(IBufferWriter<byte> output) => DrainTo(output, long.MaxValue);
+
+    /// <summary>
+    /// Moves queued frames into <paramref name="output"/> until about <paramref name="maxBytes"/> have moved (at least
+    /// one frame); returns whether frames are left. The rest stays here, shared and bounded by the limit, instead of
+    /// being copied into the connection's output buffers all at once.
+    /// </summary>
+    public bool DrainTo(IBufferWriter<byte> output, long maxBytes)
     {
         lock (_sync)
         {
             if (_frames is null || _frames.Count == 0)
             {
-                return;
+                return false;
             }
-            while (_frames.TryDequeue(out ReadOnlyMemory<byte> frame))
+            long moved = 0;
+            while (moved < maxBytes && _frames.TryDequeue(out ReadOnlyMemory<byte> frame))
             {
                 output.Write(frame.Span);
+                moved += frame.Length;
             }
-            _bytes = 0;
+            _bytes -= moved;
+            if (_frames.Count > 0)
+            {
+                return true;
+            }
             _softLimitSince = -1;
             if (_frames.EnsureCapacity(0) > 64)
             {
                 _frames = null; // a burst should not pin a large queue to an idle subscriber
             }
+            return false;
         }
     }
 
@@ -138,52 +155,4 @@ public sealed class OutboundQueue
 public sealed record OutputBufferLimit(long HardBytes, long SoftBytes, int SoftSeconds)
 {
     public static readonly OutputBufferLimit PubSubDefault = new(32L * 1024 * 1024, 8L * 1024 * 1024, 60);
-}
-
-/// <summary>
-/// Collects the queues that became non-empty while one thread runs a batch (a pipeline of PUBLISH, a gossip batch)
-/// and wakes each once at the end, so a subscriber drains and flushes the batch's messages together instead of one
-/// by one. Outside a batch, queues wake at once.
-/// </summary>
-public static class WakeBatch
-{
-    [ThreadStatic]
-    private static List<OutboundQueue>? t_pending;
-
-    [ThreadStatic]
-    private static int t_depth;
-
-    public static Scope Begin()
-    {
-        t_depth++;
-        return default;
-    }
-
-    internal static bool Defer(OutboundQueue queue)
-    {
-        if (t_depth == 0)
-        {
-            return false;
-        }
-        (t_pending ??= []).Add(queue);
-        return true;
-    }
-
-    private static void End()
-    {
-        if (--t_depth > 0 || t_pending is not { Count: > 0 } pending)
-        {
-            return;
-        }
-        foreach (OutboundQueue queue in pending)
-        {
-            queue.Wake();
-        }
-        pending.Clear();
-    }
-
-    public readonly struct Scope : IDisposable
-    {
-        public void Dispose() => End();
-    }
 }

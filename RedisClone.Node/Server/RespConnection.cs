@@ -21,6 +21,9 @@ public sealed partial class RespConnection
     // Below the transport's receive buffer (Kestrel's 1 MB): an unfinished command this big leaves it.
     private const long LargeCommandThreshold = 256 * 1024;
 
+    // Kestrel's output pipe pauses a flush above 64 KB, so a bigger move would only sit in its buffers.
+    private const long MaxDrainBytes = 64 * 1024;
+
     private LargeCommandBuffer? _large;
 
     private readonly NodeServer _server;
@@ -84,9 +87,9 @@ public sealed partial class RespConnection
             {
                 await barrier.ConfigureAwait(false);
             }
-            // Messages published while the batch ran go out with its replies; a cancelled read means only these.
-            _session.Outbound?.DrainTo(output);
-
+            // Messages published while the batch ran go out with its replies (a cancelled read means only these), a
+            // transport buffer's worth at a time: a deep queue is not copied into the output all at once.
+            bool moreQueued = _session.Outbound?.DrainTo(output, MaxDrainBytes) ?? false;
             long written = output.UnflushedBytes;
             if (written > 0)
             {
@@ -97,11 +100,32 @@ public sealed partial class RespConnection
                     break;
                 }
             }
+            while (moreQueued)
+            {
+                moreQueued = _session.Outbound!.DrainTo(output, MaxDrainBytes);
+                if (!await FlushAsync(output).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
             if (_session.CloseAfterReply || (result.IsCompleted && !result.IsCanceled))
             {
                 break;
             }
         }
+    }
+
+    /// <returns>false when the transport is done (the client went away).</returns>
+    private async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        long written = output.UnflushedBytes;
+        if (written == 0)
+        {
+            return true;
+        }
+        _server.Stats.AddOutput(written);
+        FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
+        return !flush.IsCompleted;
     }
 
     /// <summary>
