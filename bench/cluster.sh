@@ -19,11 +19,13 @@
 #   CBENCH_PUBLISHERS       publisher connections, all on node 1              [2]
 #   CBENCH_PIPELINE         PUBLISH in flight per publisher                   [16]
 #   CBENCH_SIZE             payload bytes                                     [64]
-#   CBENCH_MESSAGES         messages per run of scenarios 1 and 2             [50000]
+#   CBENCH_MESSAGES         messages per run of scenarios 1 and 2             [200000]
 #   CBENCH_RATE             messages/s in total in scenario 3                 [5000]
 #   CBENCH_RATE_MESSAGES    messages per run of scenario 3                    [50000: 10 s at 5000/s]
 #   CBENCH_TRAFFIC_MESSAGES messages per run of scenario 4                    [20000]
 #   CBENCH_R                repetitions of every run; medians are shown       [3]
+#   CBENCH_WARMUP           warm-up runs of scenario 1 per cluster, not counted [2]
+#   CBENCH_WARMUP_MESSAGES  messages per warm-up run                          [100000]
 #   CBENCH_SCENARIOS        which scenarios to run                            ["1 2 3 4"]
 #   CBENCH_CLUSTERS         which clusters: redis and/or clone                ["redis clone"]
 #   CBENCH_DURATION_LIMIT   the tool stops publishing after S seconds         [60]
@@ -49,11 +51,13 @@ CHANNELS=${CBENCH_CHANNELS:-10}
 PUBLISHERS=${CBENCH_PUBLISHERS:-2}
 PIPELINE=${CBENCH_PIPELINE:-16}
 SIZE=${CBENCH_SIZE:-64}
-MESSAGES=${CBENCH_MESSAGES:-50000}
+MESSAGES=${CBENCH_MESSAGES:-200000}
 RATE=${CBENCH_RATE:-5000}
 RATE_MESSAGES=${CBENCH_RATE_MESSAGES:-50000}
 TRAFFIC_MESSAGES=${CBENCH_TRAFFIC_MESSAGES:-20000}
 R=${CBENCH_R:-3}
+WARMUP=${CBENCH_WARMUP:-2}
+WARMUP_MESSAGES=${CBENCH_WARMUP_MESSAGES:-100000}
 SCENARIOS=${CBENCH_SCENARIOS:-"1 2 3 4"}
 CLUSTERS=${CBENCH_CLUSTERS:-"redis clone"}
 DURATION_LIMIT=${CBENCH_DURATION_LIMIT:-60}
@@ -78,10 +82,10 @@ exec 9>&2 8>&1
 log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
 die() { log "FATAL: $*"; exit 1; }
 
-for v in SUBSCRIBERS CHANNELS PUBLISHERS PIPELINE SIZE R RATE DURATION_LIMIT DRAIN_TIMEOUT STEP_TIMEOUT START_TIMEOUT TOTAL_TIMEOUT; do
+for v in SUBSCRIBERS CHANNELS PUBLISHERS PIPELINE SIZE R WARMUP RATE DURATION_LIMIT DRAIN_TIMEOUT STEP_TIMEOUT START_TIMEOUT TOTAL_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "CBENCH_$v must be a whole number (got '${!v}')"
 done
-for v in MESSAGES RATE_MESSAGES TRAFFIC_MESSAGES; do
+for v in MESSAGES RATE_MESSAGES TRAFFIC_MESSAGES WARMUP_MESSAGES; do
   [[ ${!v} =~ ^[0-9]+[kKmM]?$ ]] || die "CBENCH_$v must be a number, optionally with k or m (got '${!v}')"
 done
 (( R >= 1 )) || die "CBENCH_R must be at least 1"
@@ -305,6 +309,12 @@ snapshot() {   # snapshot CLUSTER FILE — the node-3 traffic counters, key=valu
     fi
   } >"$f"
 }
+cpu_ticks() {   # cpu_ticks PID — user+system clock ticks of one process
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+machine_ticks() {   # busy clock ticks of the whole machine (user nice system irq softirq steal)
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
 delta() {   # delta KEY BEFORE AFTER
   local a b
   a=$(awk -F= -v k="$1" '$1 == k { print $2 }' "$2"); b=$(awk -F= -v k="$1" '$1 == k { print $2 }' "$3")
@@ -330,14 +340,24 @@ run_once() {   # run_once CLUSTER SCENARIO REP — one run of the tool; appends 
   local args; args=$(tool_args "$c" "$s")
   echo "dotnet $TOOL_DLL $args" >"$base.cmd"
   [[ $s == 4 ]] && snapshot "$c" "$base.before"
+  local k cpu_before=() machine_before; machine_before=$(machine_ticks)
+  for k in 1 2 3; do cpu_before[k]=$(cpu_ticks "${PID[$c$k]}"); done
   # shellcheck disable=SC2086
   run_step timeout -k 5 "$STEP_TIMEOUT" dotnet "$TOOL_DLL" $args >"$base.out" 2>"$base.err"
   local rc=$?
+  # CPU milliseconds of each node and of the whole machine (the tool and anything else) during the run
+  local hz; hz=$(getconf CLK_TCK)
+  local cpu_extra="" nodes_ms=0 ms
+  for k in 1 2 3; do
+    ms=$(( ( $(cpu_ticks "${PID[$c$k]}") - cpu_before[k] ) * 1000 / hz )); nodes_ms=$(( nodes_ms + ms ))
+    cpu_extra+=" cpu_node${k}_ms=$ms"
+  done
+  ms=$(( ( $(machine_ticks) - machine_before ) * 1000 / hz ))
+  cpu_extra+=" cpu_nodes_ms=$nodes_ms cpu_machine_ms=$ms cpu_other_ms=$(( ms - nodes_ms ))"
   [[ $s == 4 ]] && { sleep 0.5; snapshot "$c" "$base.after"; }
   local summary; summary=$(grep '^SUMMARY ' "$base.out" | tail -1)
-  local extra="tool_rc=$rc"
+  local extra="tool_rc=$rc$cpu_extra"
   if [[ $s == 4 ]]; then
-    local k
     for k in tcp_in3 pub_sent1 pub_recv3 all_recv3 to3_msgs to3_bytes to2_bytes bytes_in3; do
       grep -q "^$k=" "$base.before" && extra+=" d_$k=$(delta "$k" "$base.before" "$base.after")"
     done
@@ -395,7 +415,7 @@ scenario_title() {
   esac
 }
 
-CMD="CBENCH_SUBSCRIBERS=$SUBSCRIBERS CBENCH_CHANNELS=$CHANNELS CBENCH_PUBLISHERS=$PUBLISHERS CBENCH_PIPELINE=$PIPELINE CBENCH_SIZE=$SIZE CBENCH_MESSAGES=$MESSAGES CBENCH_RATE=$RATE CBENCH_RATE_MESSAGES=$RATE_MESSAGES CBENCH_TRAFFIC_MESSAGES=$TRAFFIC_MESSAGES CBENCH_R=$R CBENCH_SCENARIOS=\"$SCENARIOS\" CBENCH_CLUSTERS=\"$CLUSTERS\" bash bench/cluster.sh"
+CMD="CBENCH_WARMUP=$WARMUP CBENCH_WARMUP_MESSAGES=$WARMUP_MESSAGES CBENCH_SUBSCRIBERS=$SUBSCRIBERS CBENCH_CHANNELS=$CHANNELS CBENCH_PUBLISHERS=$PUBLISHERS CBENCH_PIPELINE=$PIPELINE CBENCH_SIZE=$SIZE CBENCH_MESSAGES=$MESSAGES CBENCH_RATE=$RATE CBENCH_RATE_MESSAGES=$RATE_MESSAGES CBENCH_TRAFFIC_MESSAGES=$TRAFFIC_MESSAGES CBENCH_R=$R CBENCH_SCENARIOS=\"$SCENARIOS\" CBENCH_CLUSTERS=\"$CLUSTERS\" bash bench/cluster.sh"
 COMMIT=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo "?")
 
 report() {   # report [INCOMPLETE-REASON]
@@ -409,6 +429,7 @@ report() {   # report [INCOMPLETE-REASON]
   echo "- RedisClone: commit $COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1 --node-name nK --cluster-port P+10000\`, nodes 2 and 3 with \`--cluster-peers 127.0.0.1:<node 1's cluster port>\`"
   echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
   echo "- load: \`dotnet RedisClone.Benchmarks.dll pubsub --publish-endpoints NODE1 --subscribe-endpoints <nodes> --subscribers $SUBSCRIBERS --channels $CHANNELS --publishers $PUBLISHERS --pipeline $PIPELINE --messages M --size $SIZE --rate RATE --duration-limit $DURATION_LIMIT --drain-timeout $DRAIN_TIMEOUT\` (subscriber i on channel i % $CHANNELS and subscribe node i % <number of nodes>; the tool runs on the same 2 cores as the servers); the exact command of every run is in $RESULTS/*.cmd"
+  echo "- before the measured runs, each cluster gets $WARMUP warm-up run(s) of scenario 1 with $(fmt "$WARMUP_MESSAGES") messages, not counted (RedisClone's JIT tiers its code up over the first few hundred thousand messages)"
   echo "- every run $R time(s), clusters interleaved per repetition; rates and latencies are medians over the runs, lost is summed over them; latency is publish -> delivery as the tool measures it"
   echo "- command: \`$CMD\` (took ${elapsed}s)"
   echo
@@ -425,6 +446,8 @@ report() {   # report [INCOMPLETE-REASON]
       row "latency p50, us" "$s" p50_us
       row "latency p99, us" "$s" p99_us
       row "latency p99.9, us" "$s" p999_us
+      row "CPU of the three nodes during the run, ms" "$s" cpu_nodes_ms
+      row "CPU of the rest of the machine (the load tool, mostly), ms" "$s" cpu_other_ms
     else
       row "deliveries/s (to node 2)" "$s" deliveries_per_sec
       row "lost (sum of $R runs)" "$s" lost sum
@@ -465,6 +488,21 @@ for c in $CLUSTERS; do
   else STATUS[$c]="failed to start"; NOTES[$c]+="the cluster did not form (logs in $WORK). "; stop_cluster "$c"; fi
 done
 (( ${#RUNNING[@]} > 0 )) || die "no cluster could be started"
+
+# RedisClone's JIT tiers code up over its first few hundred thousand messages
+# (and the rest of its start-up); both clusters get the same unmeasured runs.
+warm_up() {   # warm_up CLUSTER
+  local c=$1 i args
+  for i in $(seq 1 "$WARMUP"); do
+    args=$(MESSAGES=$WARMUP_MESSAGES tool_args "$c" 1)
+    log "warm-up $i/$WARMUP: ${LABEL[$c]} (scenario 1, $WARMUP_MESSAGES messages, not counted)"
+    # shellcheck disable=SC2086
+    run_step timeout -k 5 "$STEP_TIMEOUT" dotnet "$TOOL_DLL" $args >"$RESULTS/$c.warmup$i.out" 2>&1 \
+      || log "  warm-up run exited with $? (see $RESULTS/$c.warmup$i.out)"
+    sleep 1
+  done
+}
+for c in "${RUNNING[@]}"; do warm_up "$c"; done
 
 # Each repetition visits every cluster in turn (interleaved), so slow drift of
 # the machine (other work on it) hits both alike.

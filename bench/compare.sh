@@ -43,8 +43,8 @@
 #   COMPARE_CORE_CAP         most seconds for the core part (core.sh's watchdog) [420]
 #   COMPARE_PUBSUB_CAP       most seconds for the pubsub part                 [200]
 #   COMPARE_IDLE_CAP         most seconds for the idle part                   [120]
-#   COMPARE_CLUSTER_CAP      most seconds for the cluster part (cluster.sh's watchdog) [300]
-#   COMPARE_TOTAL_TIMEOUT    seconds for the whole script (watchdog)          [880]
+#   COMPARE_CLUSTER_CAP      most seconds for the cluster part (cluster.sh's watchdog) [420]
+#   COMPARE_TOTAL_TIMEOUT    seconds for the whole script (watchdog)          [1000]
 #   COMPARE_START_TIMEOUT    seconds a server has to answer PING              [60]
 #   COMPARE_SKIP_BUILD       1: do not build (use the existing Release builds) [0]
 #   COMPARE_TOOLS_DIR        where garnet-server is installed (BENCH_TOOLS_DIR) [bench/.tools, else the
@@ -93,8 +93,8 @@ IDLE_TIMEOUT=${COMPARE_IDLE_TIMEOUT:-90}
 CORE_CAP=${COMPARE_CORE_CAP:-420}
 PUBSUB_CAP=${COMPARE_PUBSUB_CAP:-200}
 IDLE_CAP=${COMPARE_IDLE_CAP:-120}
-CLUSTER_CAP=${COMPARE_CLUSTER_CAP:-300}
-TOTAL_TIMEOUT=${COMPARE_TOTAL_TIMEOUT:-880}
+CLUSTER_CAP=${COMPARE_CLUSTER_CAP:-420}
+TOTAL_TIMEOUT=${COMPARE_TOTAL_TIMEOUT:-1000}
 START_TIMEOUT=${COMPARE_START_TIMEOUT:-60}
 SKIP_BUILD=${COMPARE_SKIP_BUILD:-0}
 WORK=${COMPARE_WORKDIR:-$(mktemp -d /tmp/redisclone-compare.XXXXXX)}
@@ -313,7 +313,7 @@ cluster_defaults() {
   if [[ $QUICK == 1 ]]; then
     echo "CBENCH_SUBSCRIBERS=${CBENCH_SUBSCRIBERS:-30}"; echo "CBENCH_MESSAGES=${CBENCH_MESSAGES:-2000}"
     echo "CBENCH_RATE_MESSAGES=${CBENCH_RATE_MESSAGES:-2000}"; echo "CBENCH_TRAFFIC_MESSAGES=${CBENCH_TRAFFIC_MESSAGES:-2000}"
-    echo "CBENCH_R=${CBENCH_R:-1}"
+    echo "CBENCH_R=${CBENCH_R:-1}"; echo "CBENCH_WARMUP_MESSAGES=${CBENCH_WARMUP_MESSAGES:-2000}"
   fi
 }
 
