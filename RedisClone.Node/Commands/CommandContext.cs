@@ -85,9 +85,14 @@ public sealed class CommandContext
 public static class ValueAccess
 {
     /// <summary>The string at <paramref name="key"/> (null when absent); false, with WRONGTYPE written, for another type.</summary>
-    public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out byte[]? value)
+    public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out byte[]? value) =>
+        context.TryGetString(key, out _, out value);
+
+    /// <summary>As <see cref="TryGetString(CommandContext, ReadOnlySpan{byte}, out byte[])"/>, also giving the key's slot (-1: absent).</summary>
+    public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out int slot, out byte[]? value)
     {
-        object? stored = context.Db.Get(key);
+        slot = context.Db.Lookup(key);
+        object? stored = slot < 0 ? null : context.Db.ValueAt(slot);
         if (stored is null)
         {
             context.Keyspace.Stats.KeyspaceMisses++;

@@ -158,17 +158,9 @@ public static class StringCommands
             return;
         }
         bool conditionFails = (options.HasFlag(SetOptions.Nx) && existing is not null) || (options.HasFlag(SetOptions.Xx) && existing is null);
-        if (!conditionFails)
-        {
-            db.Set(key, c.Args.ToArray(2), expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
-            c.Notify(KeyspaceEventFlags.Strings, "set", key);
-            if (expireAt != KeyTable.NoExpiry)
-            {
-                c.Notify(KeyspaceEventFlags.Generic, "expire", key);
-            }
-        }
         if (options.HasFlag(SetOptions.Get))
         {
+            // Written before the store, which may reuse the old value's bytes.
             if (existing is byte[] old)
             {
                 c.Reply.WriteBulk(old);
@@ -178,7 +170,20 @@ public static class StringCommands
                 c.Reply.WriteNull();
             }
         }
-        else if (conditionFails)
+        if (!conditionFails)
+        {
+            db.SetString(slot, key, c.Args[2], expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+            c.Notify(KeyspaceEventFlags.Strings, "set", key);
+            if (expireAt != KeyTable.NoExpiry)
+            {
+                c.Notify(KeyspaceEventFlags.Generic, "expire", key);
+            }
+        }
+        if (options.HasFlag(SetOptions.Get))
+        {
+            return;
+        }
+        if (conditionFails)
         {
             c.Reply.WriteNull();
         }
@@ -488,7 +493,7 @@ public static class StringCommands
 
     private static void IncrementBy(CommandContext c, long by)
     {
-        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        if (!c.TryGetString(c.Args[1], out int slot, out byte[]? old))
         {
             return;
         }
@@ -505,8 +510,7 @@ public static class StringCommands
         }
         long result = current + by;
         Span<byte> digits = stackalloc byte[24];
-        byte[] stored = digits[..RespNumber.Format(result, digits)].ToArray();
-        StoreKeepingTtl(c, old is not null, stored);
+        c.Db.SetString(slot, c.Args[1], digits[..RespNumber.Format(result, digits)], keepTtl: true);
         c.Notify(KeyspaceEventFlags.Strings, "incrby", c.Args[1]);
         c.Reply.WriteInteger(result);
     }

@@ -45,6 +45,33 @@ public sealed class StringCompatibilityTests(DifferentialFixture fixture) : Diff
             SET x v XX GET
             EXISTS x
             """,
+        // The node reuses a value's bytes when an overwrite has the same length: a copy must not see it.
+        ["same-size-overwrites"] = """
+            SET a 10
+            COPY a b
+            INCR a
+            GET a
+            GET b
+            SET a 99
+            INCR b
+            GET a
+            GET b
+            SET c abc
+            COPY c d
+            SET c xyz
+            GET d
+            SET c def GET
+            GET c
+            OBJECT ENCODING a
+            SET e 12345678901234567890
+            OBJECT ENCODING e
+            SET e 1234567890123456789
+            OBJECT ENCODING e
+            INCR e
+            OBJECT ENCODING e
+            SET e 12345678901234567891
+            OBJECT ENCODING e
+            """,
         ["set-expiry-options"] = """
             SET k v EX 100
             TTL k
