@@ -18,7 +18,7 @@ public static class CommandDispatcher
         RespWriter reply = context.Reply;
         NodeServer server = context.Server;
 
-        CommandDefinition? command = server.Commands.Find(args[0]);
+        CommandDefinition? command = context.FindCommand(args[0]);
         if (command is null)
         {
             Reject(context, null, UnknownCommand(args));
@@ -81,15 +81,17 @@ public static class CommandDispatcher
     {
         context.Command = command;
         int errorsBefore = context.Reply.ErrorCount;
-        long started = Stopwatch.GetTimestamp();
+        long started = context.ClockMark;
         Activity? span = NodeTelemetry.Source.HasListeners() ? NodeTelemetry.StartCommand(context, command) : null;
         command.Handler(context);
         if (span is not null)
         {
             NodeTelemetry.EndCommand(span, context, context.Reply.ErrorCount != errorsBefore);
         }
-        command.Microseconds += (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
-        context.Server.Metrics.Command(command.OperationName, context.Reply.ErrorCount != errorsBefore, started);
+        long ended = Stopwatch.GetTimestamp();
+        context.ClockMark = ended;
+        command.Microseconds += (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
+        context.Server.Metrics.Command(command.OperationName, context.Reply.ErrorCount != errorsBefore, started, ended);
         command.Calls++;
         if (context.Reply.ErrorCount != errorsBefore)
         {

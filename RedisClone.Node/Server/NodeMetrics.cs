@@ -41,7 +41,7 @@ public sealed class NodeMetrics : IDisposable
     }
 
     /// <summary>Records one executed command (a no-op unless a collector listens).</summary>
-    public void Command(string operation, bool failed, long startedTimestamp)
+    public void Command(string operation, bool failed, long startedTimestamp, long endedTimestamp)
     {
         if (!_commands.Enabled && !_duration.Enabled)
         {
@@ -49,7 +49,7 @@ public sealed class NodeMetrics : IDisposable
         }
         var tags = new TagList { { "db.operation.name", operation }, { "outcome", failed ? "error" : "ok" } };
         _commands.Add(1, tags);
-        _duration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, tags);
+        _duration.Record(Stopwatch.GetElapsedTime(startedTimestamp, endedTimestamp).TotalSeconds, tags);
     }
 
     private static IEnumerable<Measurement<long>> Keys(NodeServer server)

@@ -210,6 +210,7 @@ public sealed partial class RespConnection
                     keyspace.Sync.Enter();
                     locked = true;
                     keyspace.UpdateClock();
+                    _context.ClockMark = System.Diagnostics.Stopwatch.GetTimestamp();
                     // Messages queued before this batch must reach the client before the batch's replies.
                     _session.Outbound?.DrainTo(output);
                 }
