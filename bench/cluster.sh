@@ -279,7 +279,7 @@ tcp_bytes_in() {   # bytes received by all established TCP sockets of a process 
   ss -tinpH state established 2>/dev/null | awk -v pat="pid=$p," '
     /^[^ \t]/ { mine = index($0, pat) > 0; next }
     mine && match($0, /bytes_received:[0-9]+/) { s += substr($0, RSTART + 15, RLENGTH - 15); mine = 0 }
-    END { printf "%d\n", s }'
+    END { printf "%.0f\n", s }'
 }
 info_field() { awk -F: -v k="$1" '$1 == k { print $2; exit }'; }
 gossip_sum() {   # gossip_sum FIELD [PEERNAME] — sum over the peer lines of INFO gossip on stdin
@@ -287,7 +287,7 @@ gossip_sum() {   # gossip_sum FIELD [PEERNAME] — sum over the peer lines of IN
     /^peer[0-9]+:/ { line = substr($0, index($0, ":") + 1); n = split(line, kv, ","); ok = (peer == ""); v = 0
       for (i = 1; i <= n; i++) { split(kv[i], a, "="); if (a[1] == "name" && a[2] == peer) ok = 1; if (a[1] == f) v = a[2] }
       if (ok) s += v }
-    END { printf "%d\n", s }'
+    END { printf "%.0f\n", s }'
 }
 snapshot() {   # snapshot CLUSTER FILE — the node-3 traffic counters, key=value per line
   local c=$1 f=$2 i1 i3
@@ -311,9 +311,6 @@ snapshot() {   # snapshot CLUSTER FILE — the node-3 traffic counters, key=valu
 }
 cpu_ticks() {   # cpu_ticks PID — user+system clock ticks of one process
   awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
-}
-machine_ticks() {   # busy clock ticks of the whole machine (user nice system irq softirq steal)
-  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
 }
 delta() {   # delta KEY BEFORE AFTER
   local a b
@@ -340,20 +337,19 @@ run_once() {   # run_once CLUSTER SCENARIO REP — one run of the tool; appends 
   local args; args=$(tool_args "$c" "$s")
   echo "dotnet $TOOL_DLL $args" >"$base.cmd"
   [[ $s == 4 ]] && snapshot "$c" "$base.before"
-  local k cpu_before=() machine_before; machine_before=$(machine_ticks)
+  local k cpu_before=()
   for k in 1 2 3; do cpu_before[k]=$(cpu_ticks "${PID[$c$k]}"); done
   # shellcheck disable=SC2086
   run_step timeout -k 5 "$STEP_TIMEOUT" dotnet "$TOOL_DLL" $args >"$base.out" 2>"$base.err"
   local rc=$?
-  # CPU milliseconds of each node and of the whole machine (the tool and anything else) during the run
+  # CPU milliseconds of each node during the run (the tool reports its own as tool_cpu_ms)
   local hz; hz=$(getconf CLK_TCK)
   local cpu_extra="" nodes_ms=0 ms
   for k in 1 2 3; do
     ms=$(( ( $(cpu_ticks "${PID[$c$k]}") - cpu_before[k] ) * 1000 / hz )); nodes_ms=$(( nodes_ms + ms ))
     cpu_extra+=" cpu_node${k}_ms=$ms"
   done
-  ms=$(( ( $(machine_ticks) - machine_before ) * 1000 / hz ))
-  cpu_extra+=" cpu_nodes_ms=$nodes_ms cpu_machine_ms=$ms cpu_other_ms=$(( ms - nodes_ms ))"
+  cpu_extra+=" cpu_nodes_ms=$nodes_ms"
   [[ $s == 4 ]] && { sleep 0.5; snapshot "$c" "$base.after"; }
   local summary; summary=$(grep '^SUMMARY ' "$base.out" | tail -1)
   local extra="tool_rc=$rc$cpu_extra"
@@ -447,7 +443,7 @@ report() {   # report [INCOMPLETE-REASON]
       row "latency p99, us" "$s" p99_us
       row "latency p99.9, us" "$s" p999_us
       row "CPU of the three nodes during the run, ms" "$s" cpu_nodes_ms
-      row "CPU of the rest of the machine (the load tool, mostly), ms" "$s" cpu_other_ms
+      row "CPU of the load tool during the run, ms" "$s" tool_cpu_ms
     else
       row "deliveries/s (to node 2)" "$s" deliveries_per_sec
       row "lost (sum of $R runs)" "$s" lost sum

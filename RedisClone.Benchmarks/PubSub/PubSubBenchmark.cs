@@ -202,6 +202,7 @@ public sealed class PubSubBenchmark(ToolOptions options, TextWriter progress, Ca
             publishing.CancelAfter(TimeSpan.FromSeconds(options.DurationLimit));
         }
         long start = Stopwatch.GetTimestamp();
+        TimeSpan cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var tasks = new Task[publishers.Length];
         for (int p = 0; p < publishers.Length; p++)
         {
@@ -266,6 +267,7 @@ public sealed class PubSubBenchmark(ToolOptions options, TextWriter progress, Ca
             DeliverySeconds = SecondsBetween(start, lastDelivery),
             Stopped = stopped,
             DrainTimedOut = drainTimedOut,
+            ToolCpuMilliseconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart).TotalMilliseconds,
         };
     }
 

@@ -31,6 +31,9 @@ public sealed record PubSubResult
     /// <summary>From the first PUBLISH to the last delivery.</summary>
     public double DeliverySeconds { get; init; }
 
+    /// <summary>CPU this tool used from the first PUBLISH on: on a small machine it shares the cores with the servers.</summary>
+    public double ToolCpuMilliseconds { get; init; }
+
     public long P50Micros { get; init; }
 
     public long P99Micros { get; init; }
@@ -91,7 +94,7 @@ public sealed record PubSubResult
             Invariant($"published={Published} published_per_sec={PublishedPerSecond:0} delivered={Delivered} deliveries_per_sec={DeliveriesPerSecond:0} expected={Expected} "),
             Invariant($"lost={Lost} duplicates={Duplicates} out_of_order={OutOfOrder} unexpected={Unexpected} publish_errors={PublishErrors} closed_subscribers={ClosedSubscribers} failures={Failures.Count} "),
             Invariant($"p50_us={P50Micros} p99_us={P99Micros} p999_us={P999Micros} max_us={MaxMicros} mean_us={MeanMicros:0.0} "),
-            Invariant($"publish_s={PublishSeconds:0.000} delivery_s={DeliverySeconds:0.000} stopped={StopText} drain_timed_out={(DrainTimedOut ? 1 : 0)}"));
+            Invariant($"publish_s={PublishSeconds:0.000} delivery_s={DeliverySeconds:0.000} stopped={StopText} drain_timed_out={(DrainTimedOut ? 1 : 0)} tool_cpu_ms={ToolCpuMilliseconds:0}"));
     }
 
     private string StopText => Stopped switch
