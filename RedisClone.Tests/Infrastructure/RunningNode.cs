@@ -30,13 +30,23 @@ public sealed class RunningNode : IDisposable
 
     public static Task<RunningNode> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
 
-    /// <summary>Starts a node with extra environment variables (OTEL_*, say) on top of this process's.</summary>
+    /// <summary>
+    /// Starts a node with extra environment variables (OTEL_*, say) on top of this process's; an empty value removes
+    /// the variable, so the node sees it unset.
+    /// </summary>
     public static async Task<RunningNode> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach ((string name, string value) in environment)
         {
-            info.Environment[name] = value;
+            if (value.Length == 0)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
         info.ArgumentList.Add(NodeProcess.NodeDll);
         foreach (string arg in args)
