@@ -20,8 +20,25 @@ public sealed class RespWriter
     /// <summary>Errors written since the last <see cref="TakeErrorCount"/>, for INFO and tracing.</summary>
     public int ErrorCount { get; private set; }
 
+    // The most recent error reply's first word, kept as bytes: only tracing asks for it as a string, so an error reply
+    // allocates nothing when tracing is off.
+    private readonly byte[] _errorPrefix = new byte[32];
+    private int _errorPrefixLength = -1;
+    private string? _errorPrefixText;
+
     /// <summary>The text of the most recent error reply's first word (e.g. "ERR", "WRONGTYPE").</summary>
-    public string? LastErrorPrefix { get; private set; }
+    public string? LastErrorPrefix => _errorPrefixText
+        ??= _errorPrefixLength < 0 ? null : Encoding.ASCII.GetString(_errorPrefix, 0, _errorPrefixLength);
+
+    private void RememberErrorPrefix(ReadOnlySpan<byte> text)
+    {
+        int space = text.IndexOf((byte)' ');
+        ReadOnlySpan<byte> word = space > 0 ? text[..space] : text;
+        word = word[..Math.Min(word.Length, _errorPrefix.Length)];
+        word.CopyTo(_errorPrefix);
+        _errorPrefixLength = word.Length;
+        _errorPrefixText = null;
+    }
 
     public void Attach(IBufferWriter<byte> output) => _output = output;
 
@@ -64,13 +81,12 @@ public sealed class RespWriter
     public void WriteError(string text)
     {
         ErrorCount++;
-        int space = text.IndexOf(' ', StringComparison.Ordinal);
-        LastErrorPrefix = space > 0 ? text[..space] : text;
         // An error reply cannot carry a newline; Redis replaces them with spaces.
         int length = Encoding.UTF8.GetByteCount(text);
         Span<byte> span = Reserve(length + 3);
         span[0] = (byte)'-';
         Encoding.UTF8.GetBytes(text, span[1..]);
+        RememberErrorPrefix(span.Slice(1, length));
         span.Slice(1, length).Replace((byte)'\r', (byte)' ');
         span.Slice(1, length).Replace((byte)'\n', (byte)' ');
         span[length + 1] = (byte)'\r';
@@ -82,8 +98,7 @@ public sealed class RespWriter
     public void WriteError(ReadOnlySpan<byte> text)
     {
         ErrorCount++;
-        int space = text.IndexOf((byte)' ');
-        LastErrorPrefix = Encoding.ASCII.GetString(space > 0 ? text[..space] : text);
+        RememberErrorPrefix(text);
         Span<byte> span = Reserve(text.Length + 3);
         span[0] = (byte)'-';
         text.CopyTo(span[1..]);
@@ -98,7 +113,8 @@ public sealed class RespWriter
     public void WriteErrorRaw(ReadOnlySpan<byte> encoded, string prefix)
     {
         ErrorCount++;
-        LastErrorPrefix = prefix;
+        _errorPrefixLength = 0;
+        _errorPrefixText = prefix;
         WriteRaw(encoded);
     }
 

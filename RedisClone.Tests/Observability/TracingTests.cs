@@ -71,6 +71,10 @@ public class CommandTracingTests(NodeFixture node) : IClassFixture<NodeFixture>
         Assert.Equal(ActivityStatusCode.Error, incr.Status);
         Assert.Equal("ERR", incr.GetTagItem("error.type"));
         Assert.Equal("ERR", incr.GetTagItem("db.response.status_code"));
+        // The error code is the reply's first word, whichever it is.
+        Assert.StartsWith("-WRONGPASS", client.Call("AUTH", "nobody", "wrong"));
+        Activity auth = await collector.WaitFor(a => a.DisplayName == "AUTH" && Equals(a.GetTagItem("network.peer.port"), port), "the AUTH span");
+        Assert.Equal("WRONGPASS", auth.GetTagItem("error.type"));
     }
 }
 
