@@ -89,25 +89,16 @@ public sealed partial class RespConnection
             }
             // Messages published while the batch ran go out with its replies (a cancelled read means only these), a
             // transport buffer's worth at a time: a deep queue is not copied into the output all at once.
-            bool moreQueued = _session.Outbound?.DrainTo(output, MaxDrainBytes) ?? false;
-            long written = output.UnflushedBytes;
-            if (written > 0)
+            bool moreQueued;
+            do
             {
-                _server.Stats.AddOutput(written);
-                FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
-                if (flush.IsCompleted)
-                {
-                    break;
-                }
-            }
-            while (moreQueued)
-            {
-                moreQueued = _session.Outbound!.DrainTo(output, MaxDrainBytes);
+                moreQueued = _session.Outbound?.DrainTo(output, MaxDrainBytes) ?? false;
                 if (!await FlushAsync(output).ConfigureAwait(false))
                 {
                     return;
                 }
             }
+            while (moreQueued);
             if (_session.CloseAfterReply || (result.IsCompleted && !result.IsCanceled))
             {
                 break;
@@ -153,11 +144,7 @@ public sealed partial class RespConnection
             {
                 return false;
             }
-            if (output.UnflushedBytes > 0)
-            {
-                _server.Stats.AddOutput(output.UnflushedBytes);
-                await output.FlushAsync().ConfigureAwait(false);
-            }
+            await FlushAsync(output).ConfigureAwait(false);
         }
     }
 

@@ -74,8 +74,6 @@ public sealed class PendingWakes
 {
     private readonly List<OutboundQueue> _queues = [];
 
-    public int Count => _queues.Count;
-
     internal void Add(OutboundQueue queue) => _queues.Add(queue);
 
     public void WakeAll()

@@ -73,9 +73,30 @@ public sealed class Database
     public StringEncoding EncodingAt(int slot) => _table.EncodingAt(slot);
 
     /// <summary>Sets the value of a key, creating it if needed. <paramref name="keepTtl"/> keeps an existing TTL.</summary>
-    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false, StringEncoding encoding = StringEncoding.Auto)
+    public void Set(ReadOnlySpan<byte> key, object value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false, StringEncoding encoding = StringEncoding.Auto) =>
+        StoreAt(Lookup(key, touch: false), key, value, expireAt, keepTtl, encoding);
+
+    /// <summary>
+    /// Stores a string value for <paramref name="key"/>, whose slot the caller already looked up (-1: absent). A value
+    /// of the same length as the one it replaces is copied into it: a string's bytes are never shared between keys
+    /// (COPY clones) nor kept by a reply (replies copy), so the array is this key's alone, and an overwrite of the
+    /// same size (a counter, a fixed-size record) allocates nothing; Redis's INCR reuses its object the same way.
+    /// </summary>
+    public void SetString(int slot, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false)
     {
-        int slot = Lookup(key, touch: false);
+        if (slot >= 0 && _table.ValueAt(slot) is byte[] current && current.Length == value.Length)
+        {
+            value.CopyTo(current);
+            StoreAt(slot, key, current, expireAt, keepTtl, StringEncoding.Auto);
+        }
+        else
+        {
+            StoreAt(slot, key, value.ToArray(), expireAt, keepTtl, StringEncoding.Auto);
+        }
+    }
+
+    private void StoreAt(int slot, ReadOnlySpan<byte> key, object value, long expireAt, bool keepTtl, StringEncoding encoding)
+    {
         if (slot < 0)
         {
             byte[] stored = key.ToArray();
@@ -100,36 +121,6 @@ public sealed class Database
     }
 
     /// <summary>Replaces the value at a slot already found by <see cref="Lookup"/>, keeping its TTL.</summary>
-    /// <summary>
-    /// Stores a string value for <paramref name="key"/>, whose slot the caller already looked up (-1: absent). A value
-    /// of the same length as the one it replaces is copied into it: a string's bytes are never shared between keys
-    /// (COPY clones) nor kept by a reply (replies copy), so the array is this key's alone, and an overwrite of the
-    /// same size (a counter, a fixed-size record) allocates nothing; Redis's INCR reuses its object the same way.
-    /// </summary>
-    public void SetString(int slot, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false)
-    {
-        if (slot < 0)
-        {
-            Set(key, value.ToArray(), expireAt);
-            return;
-        }
-        if (_table.ValueAt(slot) is byte[] current && current.Length == value.Length)
-        {
-            value.CopyTo(current);
-        }
-        else
-        {
-            _table.ValueAt(slot) = value.ToArray();
-        }
-        if (!keepTtl)
-        {
-            SetExpireAt(slot, expireAt);
-        }
-        _table.LastAccessAt(slot) = _keyspace.ClockSeconds;
-        _table.EncodingAt(slot) = StringEncoding.Auto;
-        KeyModified(_table.KeyAt(slot));
-    }
-
     public void Overwrite(int slot, object value, StringEncoding encoding = StringEncoding.Auto)
     {
         _table.ValueAt(slot) = value;
