@@ -71,6 +71,8 @@ WORK=${CBENCH_WORKDIR:-$(mktemp -d /tmp/redisclone-cbench.XXXXXX)}
 mkdir -p "$WORK"
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
+# A reused work directory must not mix an earlier run's results into this report.
+: >"$RESULTS/runs.txt"
 
 NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
 TOOL_DLL=$REPO_ROOT/RedisClone.Benchmarks/bin/Release/net10.0/RedisClone.Benchmarks.dll

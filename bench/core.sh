@@ -52,6 +52,8 @@ WORK=${BENCH_WORKDIR:-$(mktemp -d /tmp/redisclone-bench.XXXXXX)}
 mkdir -p "$WORK"
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
+# A reused work directory must not mix an earlier run's results into this report.
+rm -f "$RESULTS"/*.rps
 
 NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
 GARNET_BIN=$TOOLS_DIR/garnet/garnet-server
