@@ -32,6 +32,12 @@ public sealed class NodeSettings
         ["pubsub"] = Server.OutputBufferLimit.PubSubDefault,
     };
 
+    /// <summary>
+    /// Longest pause, in microseconds, the delivery pump takes between rounds when it is busy, so that each send to a
+    /// subscriber carries more messages (0: never pause). Process-wide: nodes hosted in one process share their pumps.
+    /// </summary>
+    public int PubSubRoundPauseMaxUs { get; set; } = 5000;
+
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 
@@ -126,6 +132,9 @@ public static class SettingCatalog
         new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client or a MONITOR client over the pubsub hard limit, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
             (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "argument must be groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
+        new("pubsub-round-pause-max-us", "PubSubRoundPauseMaxUs", "busy delivery rounds are followed by a pause of 4x their length, at most this many microseconds, so each send to a subscriber carries more messages; 0 sends at once (default 5000)", true,
+            s => s.PubSubRoundPauseMaxUs.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, 0, 1_000_000, us => s.PubSubRoundPauseMaxUs = (int)us)),
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
             s => s.NotifyKeyspaceEvents,
             (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "argument must be a combination of the letters K E g $ l s h z x e t m n d A"),

@@ -75,6 +75,7 @@ public sealed class NodeServer : IDisposable
         Limits.ProtoMaxBulkLen = Settings.ProtoMaxBulkLen;
         Limits.ClientQueryBufferLimit = Settings.ClientQueryBufferLimit;
         PubSub.Limit = Settings.OutputBufferLimits["pubsub"];
+        DeliveryPump.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
         // The setting is validated when it is set, so it always parses here.
         NotifyFlags = KeyspaceEvents.TryParse(Settings.NotifyKeyspaceEvents, out KeyspaceEventFlags flags) ? flags : KeyspaceEventFlags.None;
     }
