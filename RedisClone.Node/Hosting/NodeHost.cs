@@ -18,6 +18,10 @@ public static class NodeHost
     public static WebApplication Build(string[] args)
     {
         Dictionary<string, string?> flags = CommandLine.Parse(args, out List<string> hostArgs);
+        // Settings are read once at start (CONFIG SET is the way to change them at run time), so appsettings.json is
+        // not watched: the watch covers the whole working directory tree (2,576 inotify watches started in /tmp, and
+        // every directory on the machine when started in /). First, so that the user's own argument still wins.
+        hostArgs.Insert(0, "--hostBuilder:reloadConfigOnChange=false");
         WebApplicationBuilder builder = WebApplication.CreateBuilder(hostArgs.ToArray());
         builder.Configuration.AddInMemoryCollection(flags);
         NodeSettings settings = LoadSettings(builder.Configuration);
