@@ -4,7 +4,7 @@ using RedisClone.Tests.Infrastructure;
 namespace RedisClone.Tests.Hosting;
 
 /// <summary>
-/// The node reads appsettings.json once, at start; it must not watch its working directory for changes, since .NET's
+/// The node reads appsettings.json once, at start, and must not watch its working directory for changes, since .NET's
 /// watch covers the whole tree below it (every directory on the machine for a service started in /).
 /// </summary>
 public class ConfigurationWatchTests
@@ -16,6 +16,24 @@ public class ConfigurationWatchTests
         Assert.NotEmpty(Directory.GetDirectories(Environment.CurrentDirectory));
         using RunningNode node = await RunningNode.StartAsync("--port", NodeProcess.FreePort().ToString(CultureInfo.InvariantCulture));
         Assert.Equal(0, InotifyWatches(node.Pid));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Appsettings_json_in_the_working_directory_is_still_read_at_start()
+    {
+        string directory = Directory.CreateTempSubdirectory("redisclone-appsettings-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, "appsettings.json"), "{ \"Redis\": { \"Databases\": 4 } }");
+            int port = NodeProcess.FreePort();
+            using RunningNode node = await RunningNode.StartInAsync(directory, new Dictionary<string, string>(), "--port", port.ToString(CultureInfo.InvariantCulture));
+            using RawClient client = RawClient.Connect(port);
+            Assert.Equal("*2\r\n$9\r\ndatabases\r\n$1\r\n4\r\n", client.Call("CONFIG", "GET", "databases"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     /// <summary>Each inotify watch is an "inotify wd:" line in the fdinfo of the process's inotify descriptors.</summary>

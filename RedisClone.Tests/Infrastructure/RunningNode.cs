@@ -34,9 +34,17 @@ public sealed class RunningNode : IDisposable
     /// Starts a node with extra environment variables (OTEL_*, say) on top of this process's; an empty value removes
     /// the variable, so the node sees it unset.
     /// </summary>
-    public static async Task<RunningNode> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static Task<RunningNode> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartInAsync(null, environment, args);
+
+    /// <summary>Starts a node in <paramref name="workingDirectory"/> (where it looks for appsettings.json); null: this process's.</summary>
+    public static async Task<RunningNode> StartInAsync(string? workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
         foreach ((string name, string value) in environment)
         {
             if (value.Length == 0)
