@@ -36,7 +36,7 @@ public sealed class NodeSettings
     /// Longest pause, in microseconds, the delivery pump takes between rounds when it is busy, so that each send to a
     /// subscriber carries more messages (0: never pause). Process-wide: nodes hosted in one process share their pumps.
     /// </summary>
-    public int PubSubRoundPauseMaxUs { get; set; } = 5000;
+    public int PubSubRoundPauseMaxUs { get; set; } = 20_000;
 
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
@@ -132,7 +132,7 @@ public static class SettingCatalog
         new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client or a MONITOR client over the pubsub hard limit, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
             (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "argument must be groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
-        new("pubsub-round-pause-max-us", "PubSubRoundPauseMaxUs", "busy delivery rounds are followed by a pause of 4x their length, at most this many microseconds, so each send to a subscriber carries more messages; 0 sends at once (default 5000)", true,
+        new("pubsub-round-pause-max-us", "PubSubRoundPauseMaxUs", "busy delivery rounds are followed by a pause so each send to a subscriber carries more messages: 8x the round after a backlogged round (2 KB or more per subscriber), at most this many microseconds, otherwise 4x, at most a quarter of it; 0 sends at once (default 20000)", true,
             s => s.PubSubRoundPauseMaxUs.ToString(CultureInfo.InvariantCulture),
             (s, v) => Integer(v, 0, 1_000_000, us => s.PubSubRoundPauseMaxUs = (int)us)),
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,

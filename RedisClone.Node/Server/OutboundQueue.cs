@@ -127,6 +127,7 @@ public sealed class OutboundQueue
                 moved += frame.Length;
             }
             _bytes -= moved;
+            DeliveryPump.CountDrained(moved);
             if (_frames.Count > 0)
             {
                 return true;

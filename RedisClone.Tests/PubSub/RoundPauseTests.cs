@@ -6,8 +6,8 @@ using RedisClone.Tests.Infrastructure;
 namespace RedisClone.Tests.PubSub;
 
 /// <summary>
-/// pubsub-round-pause-max-us: after a busy delivery round the node pauses (4x the round, at most this long) so each
-/// send carries more messages. A pause must only delay, never strand: every message still arrives, in order. The
+/// pubsub-round-pause-max-us: after a busy delivery round the node pauses (8x the round after a backlogged round, at
+/// most this long; 4x otherwise, at most a quarter of it) so each send carries more messages. A pause must only delay, never strand: every message still arrives, in order. The
 /// pause length lives in the process's delivery pumps, so these tests run a node process of their own.
 /// </summary>
 public class RoundPauseTests
@@ -73,7 +73,7 @@ public class RoundPauseTests
         int port = NodeProcess.FreePort();
         using RunningNode node = await RunningNode.StartAsync("--port", port.ToString(CultureInfo.InvariantCulture));
         using RawClient client = RawClient.Connect(port);
-        Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$4\r\n5000\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
+        Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$5\r\n20000\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
         Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "0"));
         Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$1\r\n0\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
         Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'pubsub-round-pause-max-us') - argument must be between 0 and 1000000 inclusive",
