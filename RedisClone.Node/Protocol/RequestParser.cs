@@ -77,13 +77,9 @@ public sealed class RequestParser
         {
             return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
         }
-        if (!RespNumber.TryParseInt64(line[1..], out long count) || count > int.MaxValue)
+        if (!TryMultibulkCount(line[1..], out long count, out ParseResult failure))
         {
-            return Fail("Protocol error: invalid multibulk length");
-        }
-        if (Unauthenticated && count > RequestLimits.UnauthenticatedMaxArgs)
-        {
-            return Fail("Protocol error: unauthenticated multibulk length");
+            return failure;
         }
         if (count <= 0)
         {
@@ -125,18 +121,9 @@ public sealed class RequestParser
             {
                 return NeedMoreWithin(buffer);
             }
-            byte marker = line.Length > 0 ? line[0] : (byte)'\r';
-            if (marker != (byte)'$')
+            if (!TryBulkLength(line, out long length, out ParseResult failure))
             {
-                return Fail($"Protocol error: expected '$', got '{(char)marker}'");
-            }
-            if (!RespNumber.TryParseInt64(line[1..], out long length) || length < 0 || length > _limits.ProtoMaxBulkLen)
-            {
-                return Fail("Protocol error: invalid bulk length");
-            }
-            if (Unauthenticated && length > RequestLimits.UnauthenticatedMaxBulk)
-            {
-                return Fail("Protocol error: unauthenticated bulk length");
+                return failure;
             }
             if (reader.Remaining < length + 2)
             {
@@ -183,13 +170,9 @@ public sealed class RequestParser
         {
             return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
         }
-        if (!RespNumber.TryParseInt64(span[1..cr], out long count) || count > int.MaxValue)
+        if (!TryMultibulkCount(span[1..cr], out long count, out ParseResult failure))
         {
-            return Fail("Protocol error: invalid multibulk length");
-        }
-        if (Unauthenticated && count > RequestLimits.UnauthenticatedMaxArgs)
-        {
-            return Fail("Protocol error: unauthenticated multibulk length");
+            return failure;
         }
         if (count <= 0)
         {
@@ -230,18 +213,9 @@ public sealed class RequestParser
                 return NeedMoreWithin(span.Length);
             }
             position++;
-            byte marker = line.Length > 0 ? line[0] : (byte)'\r';
-            if (marker != (byte)'$')
+            if (!TryBulkLength(line, out long length, out ParseResult failure))
             {
-                return Fail($"Protocol error: expected '$', got '{(char)marker}'");
-            }
-            if (!RespNumber.TryParseInt64(line[1..], out long length) || length < 0 || length > _limits.ProtoMaxBulkLen)
-            {
-                return Fail("Protocol error: invalid bulk length");
-            }
-            if (Unauthenticated && length > RequestLimits.UnauthenticatedMaxBulk)
-            {
-                return Fail("Protocol error: unauthenticated bulk length");
+                return failure;
             }
             if (span.Length - position < length + 2)
             {
@@ -310,6 +284,47 @@ public sealed class RequestParser
         _argsExpected = 0;
         _argsDone = 0;
         _resumeOffset = 0;
+    }
+
+    /// <summary>The checks on a "*count" line's digits, shared by both paths; false with the failure to return.</summary>
+    private bool TryMultibulkCount(ReadOnlySpan<byte> digits, out long count, out ParseResult failure)
+    {
+        failure = ParseResult.ProtocolError;
+        if (!RespNumber.TryParseInt64(digits, out count) || count > int.MaxValue)
+        {
+            failure = Fail("Protocol error: invalid multibulk length");
+            return false;
+        }
+        if (Unauthenticated && count > RequestLimits.UnauthenticatedMaxArgs)
+        {
+            failure = Fail("Protocol error: unauthenticated multibulk length");
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>The checks on a "$length" line, shared by both paths; false with the failure to return.</summary>
+    private bool TryBulkLength(ReadOnlySpan<byte> line, out long length, out ParseResult failure)
+    {
+        failure = ParseResult.ProtocolError;
+        length = 0;
+        byte marker = line.Length > 0 ? line[0] : (byte)'\r';
+        if (marker != (byte)'$')
+        {
+            failure = Fail($"Protocol error: expected '$', got '{(char)marker}'");
+            return false;
+        }
+        if (!RespNumber.TryParseInt64(line[1..], out length) || length < 0 || length > _limits.ProtoMaxBulkLen)
+        {
+            failure = Fail("Protocol error: invalid bulk length");
+            return false;
+        }
+        if (Unauthenticated && length > RequestLimits.UnauthenticatedMaxBulk)
+        {
+            failure = Fail("Protocol error: unauthenticated bulk length");
+            return false;
+        }
+        return true;
     }
 
     private ParseResult Fail(string error)
