@@ -34,7 +34,8 @@ public sealed class NodeSettings
 
     /// <summary>
     /// Longest pause, in microseconds, the delivery pump takes between rounds when it is busy, so that each send to a
-    /// subscriber carries more messages (0: never pause). Process-wide: nodes hosted in one process share their pumps.
+    /// subscriber carries more messages: after a backlogged round up to this, after other rounds up to a quarter of it
+    /// (0: never pause). Process-wide: nodes hosted in one process share their pumps.
     /// </summary>
     public int PubSubRoundPauseMaxUs { get; set; } = 20_000;
 
