@@ -1,32 +1,78 @@
 #!/usr/bin/env bash
-# bench/cpu_per_op.sh — server CPU time per request (user and kernel), RedisClone node vs redis-server, measured from
-# /proc/PID/stat around redis-benchmark runs. Less sensitive to other load on the machine than ops/s, and it shows
-# where the time goes (kernel time is mostly the socket calls).
-# Usage: bash bench/cpu_per_op.sh            (builds the node in Release first; ports 7500/7501 on 127.0.0.1)
+# bench/cpu_per_op.sh — what a request costs, RedisClone node vs redis-server, and who is the bottleneck.
+#   Part 1: CPU time per request (user and kernel) of the server and of redis-benchmark itself, from /proc/PID/stat
+#   and the shell's `time` around the runs. On two cores the single-threaded redis-benchmark is usually the busier
+#   process, and then throughput says more about it than about the server.
+#   Part 2: throughput with the load generator on both cores (`redis-benchmark --threads 2`), servers alternating,
+#   median of CPU_R runs: the machine is then saturated, so the server's CPU per request counts for more. Runs are
+#   twice as long as in part 1 because redis-benchmark's threaded mode times a run coarsely (its rates come in steps
+#   of a few per cent).
+# Usage: bash bench/cpu_per_op.sh   (builds the node in Release first; ports 7500/7501 on 127.0.0.1; about 8 minutes)
+#   CPU_R=5  repetitions per load in part 2
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build RedisClone.Node -c Release -v q -nologo >/dev/null
 TICK=$(getconf CLK_TCK)
+REPS=${CPU_R:-5}
+TMP=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap cleanup EXIT
+
+wait_ready() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; }
+
+# Runs redis-benchmark with the given arguments; prints "<ops/s> <tool user s> <tool sys s>".
+run_tool() {
+  local TIMEFORMAT="%U %S"
+  { time timeout 240 redis-benchmark "$@" -q 2>&1 | tr '\r' '\n' | grep "requests per second" | tail -1 >"$TMP/out"; } 2>"$TMP/time"
+  local rate
+  rate=$(sed -E 's/^[^:]*: ([0-9.]+) requests.*/\1/' "$TMP/out")
+  echo "${rate%%.*} $(cat "$TMP/time")"
+}
+
+ns_per_op() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%d", s * 1e9 / n }'; }
 
 measure() { # name port pid
   local name=$1 port=$2 pid=$3
-  for i in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
   timeout 120 redis-benchmark -p "$port" -c 50 -n 200000 -t set,get -q >/dev/null 2>&1 # warm-up
   for spec in "300000 -t set" "300000 -t get" "3000000 -P 16 -t set" "3000000 -P 16 -t get"; do
-    local n=${spec%% *}
+    local n=${spec%% *} u0 s0 u1 s1 rate tu ts
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    local r
-    r=$(timeout 240 redis-benchmark -p "$port" -c 50 -n $spec -q 2>&1 | tr '\r' '\n' | grep "requests per second" | tail -1)
+    # shellcheck disable=SC2086 # spec is a list of arguments
+    read -r rate tu ts < <(run_tool -p "$port" -c 50 -n $spec)
     read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
-    echo "$name | -c 50 -n $spec | ${r%%,*} | user $(( (u1-u0)*1000000000/TICK/n )) ns/op | kernel $(( (s1-s0)*1000000000/TICK/n )) ns/op"
+    echo "| $name | -c 50 -n $spec | $rate | $(( (u1-u0)*1000000000/TICK/n )) | $(( (s1-s0)*1000000000/TICK/n )) | $(ns_per_op "$tu" "$n") | $(ns_per_op "$ts" "$n") |"
   done
 }
 
-echo "server | load | throughput | server user CPU | server kernel CPU"
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 redis-server --port 7501 --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 &
-pids+=($!); measure redis 7501 $!
+pids+=($!); redis_pid=$!
 dotnet RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll --port 7500 --bind 127.0.0.1 >/dev/null 2>&1 &
-pids+=($!); measure redisclone 7500 $!
+pids+=($!); node_pid=$!
+wait_ready 7501; wait_ready 7500
+
+echo "## Part 1: CPU per request (ns), server and load generator"
+echo
+echo "| server | load | ops/s | server user | server kernel | redis-benchmark user | redis-benchmark kernel |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+measure redis 7501 "$redis_pid"
+measure redisclone 7500 "$node_pid"
+
+echo
+echo "## Part 2: ops/s with redis-benchmark on both cores (--threads 2), median of $REPS, servers alternating"
+echo
+echo "| load | Redis | RedisClone | RedisClone/Redis |"
+echo "| --- | ---: | ---: | ---: |"
+for spec in "600000 -t set" "600000 -t get" "6000000 -P 16 -t set" "6000000 -P 16 -t get"; do
+  : >"$TMP/redis"; : >"$TMP/node"
+  for _ in $(seq "$REPS"); do
+    # shellcheck disable=SC2086
+    run_tool -p 7501 --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/redis"
+    # shellcheck disable=SC2086
+    run_tool -p 7500 --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/node"
+  done
+  r=$(median <"$TMP/redis"); c=$(median <"$TMP/node")
+  echo "| -c 50 -n $spec | $r | $c | $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b }') |"
+done
