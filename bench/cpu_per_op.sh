@@ -3,10 +3,10 @@
 #   Part 1: CPU time per request (user and kernel) of the server and of redis-benchmark itself, from /proc/PID/stat
 #   and the shell's `time` around the runs. On two cores the single-threaded redis-benchmark is usually the busier
 #   process, and then throughput says more about it than about the server.
-#   Part 2: throughput with the load generator on both cores (`redis-benchmark --threads 2`), servers alternating,
-#   median of CPU_R runs: the machine is then saturated, so the server's CPU per request counts for more. Runs are
-#   twice as long as in part 1 because redis-benchmark's threaded mode times a run coarsely (its rates come in steps
-#   of a few per cent).
+#   Part 2: throughput with the load generator on both cores (`redis-benchmark --threads 2`), median of CPU_R runs,
+#   servers alternating and which one goes first swapped each time: the machine is then saturated, so the server's
+#   CPU per request counts for more. Runs are twice as long as in part 1 because redis-benchmark's threaded mode
+#   times a run coarsely (its rates come in steps of a few per cent).
 # Usage: bash bench/cpu_per_op.sh   (builds the node in Release first; ports 7500/7501 on 127.0.0.1; about 8 minutes)
 #   CPU_R=5  repetitions per load in part 2
 set -euo pipefail
@@ -67,11 +67,14 @@ echo "| load | Redis | RedisClone | RedisClone/Redis |"
 echo "| --- | ---: | ---: | ---: |"
 for spec in "600000 -t set" "600000 -t get" "6000000 -P 16 -t set" "6000000 -P 16 -t get"; do
   : >"$TMP/redis"; : >"$TMP/node"
-  for _ in $(seq "$REPS"); do
-    # shellcheck disable=SC2086
-    run_tool -p 7501 --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/redis"
-    # shellcheck disable=SC2086
-    run_tool -p 7500 --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/node"
+  for i in $(seq "$REPS"); do
+    # Which server goes first swaps every repetition, so neither always runs right after the other.
+    order="7501:redis 7500:node"
+    (( i % 2 == 0 )) && order="7500:node 7501:redis"
+    for target in $order; do
+      # shellcheck disable=SC2086
+      run_tool -p "${target%%:*}" --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/${target#*:}"
+    done
   done
   r=$(median <"$TMP/redis"); c=$(median <"$TMP/node")
   echo "| -c 50 -n $spec | $r | $c | $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b }') |"
