@@ -45,7 +45,8 @@ measure() { # name port pid
   done
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# As in compare.sh: with an even count, the mean of the middle two.
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 redis-server --port 7501 --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 &
 pids+=($!); redis_pid=$!
