@@ -25,6 +25,9 @@ public static class GossipInfo
         Line(text, "gossip_peers", members.Count.ToString(CultureInfo.InvariantCulture));
         Line(text, "gossip_peers_alive", members.Count(m => m.State == MemberState.Alive).ToString(CultureInfo.InvariantCulture));
         Line(text, "gossip_replay_gaps", cluster.ReplayGaps.ToString(CultureInfo.InvariantCulture));
+        Line(text, "gossip_dropped", cluster.Dropped.ToString(CultureInfo.InvariantCulture));
+        Line(text, "gossip_faults", cluster.Faults.ToString(CultureInfo.InvariantCulture));
+        Line(text, "gossip_stalls", cluster.Stalls.ToString(CultureInfo.InvariantCulture));
         Line(text, "gossip_rejected_calls", cluster.RejectedCalls.ToString(CultureInfo.InvariantCulture));
         long now = Environment.TickCount64;
         for (int i = 0; i < members.Count; i++)
@@ -34,7 +37,7 @@ public static class GossipInfo
             Line(text, "peer" + i.ToString(CultureInfo.InvariantCulture), string.Create(CultureInfo.InvariantCulture,
                 $"name={m.Name},address={m.Address},state={m.State.ToString().ToLowerInvariant()},link={(link?.Connected == true ? "up" : "down")}," +
                 $"last_seen_ms={now - m.LastSeenTicks},messages_in={m.MessagesIn},bytes_in={m.BytesIn},messages_out={m.MessagesOut},bytes_out={m.BytesOut}," +
-                $"queued={link?.Log.Count ?? 0},evicted={link?.Log.Evicted ?? 0},replay_gaps={m.ReplayGaps},interest={m.Interest.Count}"));
+                $"queued={link?.Log.Count ?? 0},evicted={link?.Log.Evicted ?? 0},dropped={link?.Log.Dropped ?? 0},replay_gaps={m.ReplayGaps},interest={m.Interest.Count}"));
         }
     }
 

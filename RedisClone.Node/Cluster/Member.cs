@@ -21,14 +21,23 @@ public sealed class Member
     public string Name { get; }
     public string Address { get; set; }
     public ulong Incarnation { get; set; }
+    /// <summary>Written by the cluster's liveness check only; everything else reads it.</summary>
     public MemberState State { get; set; } = MemberState.Alive;
     public long LastSeenTicks { get; set; } = Environment.TickCount64;
 
     /// <summary>The link this node opened to the peer (carries this node's messages to it).</summary>
     public PeerLink? Link { get; set; }
 
-    /// <summary>Ends the peer's current link to us (set by the gossip service while that link is open).</summary>
-    public CancellationTokenSource? InboundCancel { get; set; }
+    private InboundLink? _inbound;
+
+    /// <summary>The peer's current call to us; a newer call replaces (and ends) an older one still registered.</summary>
+    public void AttachInbound(InboundLink link) => Interlocked.Exchange(ref _inbound, link)?.Abort();
+
+    /// <summary>Called by the call that owns <paramref name="link"/> as it ends; leaves a newer call in place.</summary>
+    public void DetachInbound(InboundLink link) => Interlocked.CompareExchange(ref _inbound, null, link);
+
+    /// <summary>Ends the peer's current call to us, if any; safe whatever state that call is in.</summary>
+    public void AbortInbound() => Volatile.Read(ref _inbound)?.Abort();
 
     /// <summary>The peer's announced interest: which messages to send it. Guarded by the cluster's routing lock.</summary>
     public RemoteInterest Interest { get; } = new();

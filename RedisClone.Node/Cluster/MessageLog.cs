@@ -8,6 +8,8 @@ namespace RedisClone.Node.Cluster;
 /// send queue and the replay buffer: a message stays until the peer acknowledges it, or until it falls out of the
 /// replay window (count, bytes or age), whichever comes first. So a link that drops for less than the window loses
 /// nothing (the peer resumes after the last sequence it saw), and a slow or absent peer costs bounded memory.
+/// Every matching message gets a number, even while the peer is dead (the log then keeps none): so whatever the
+/// timing of death and return, the peer sees the hole in the numbers and nothing is lost without being counted.
 /// </summary>
 public sealed class MessageLog
 {
@@ -19,9 +21,17 @@ public sealed class MessageLog
     private readonly long _maxBytes;
     private readonly long _maxAgeMs;
     private ulong _lastSequence;
+    private ulong _handedOut;
+    private ulong _acknowledged;
     private long _bytes;
+    private bool _discarding;
+    private long _evicted;
+    private long _dropped;
 
+    // Size is the message's channel and payload bytes; the window also counts a fixed overhead per message.
     private readonly record struct Entry(Message Message, long EnqueuedAt, int Size);
+
+    private const int EntryOverhead = 32;
 
     public MessageLog(int maxMessages, long maxBytes, long maxAgeMs)
     {
@@ -30,8 +40,26 @@ public sealed class MessageLog
         _maxAgeMs = maxAgeMs;
     }
 
-    /// <summary>Messages dropped unacknowledged because they fell out of the window.</summary>
-    public long Evicted { get; private set; }
+    /// <summary>Messages sent at least once, then dropped unacknowledged because they fell out of the window.</summary>
+    public long Evicted => Interlocked.Read(ref _evicted);
+
+    /// <summary>Messages numbered for the peer but never sent: window overflow while the link was down, the peer dead, the peer restarted.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Changes when the peer restarts: acknowledgements from a connection to its previous life are ignored.</summary>
+    public int Epoch { get; private set; }
+
+    /// <summary>True while the peer is dead: messages are numbered and counted as dropped, not kept.</summary>
+    public bool Discarding
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _discarding;
+            }
+        }
+    }
 
     public int Count
     {
@@ -44,24 +72,72 @@ public sealed class MessageLog
         }
     }
 
+    public ulong LastSequence
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _lastSequence;
+            }
+        }
+    }
+
+    public ulong Acknowledged
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _acknowledged;
+            }
+        }
+    }
+
     public void Append(Message.Types.Kind kind, ByteString channel, ByteString payload, string traceParent, string traceState)
     {
         long now = Environment.TickCount64;
         lock (_sync)
         {
+            if (_discarding)
+            {
+                _lastSequence++;
+                _dropped++;
+                return;
+            }
             var message = new Message { Sequence = ++_lastSequence, Kind = kind, Channel = channel, Payload = payload, Traceparent = traceParent, Tracestate = traceState };
-            int size = channel.Length + payload.Length + 32;
+            int size = (int)Math.Min(int.MaxValue - EntryOverhead, (long)channel.Length + payload.Length);
             _entries.Add(new Entry(message, now, size));
-            _bytes += size;
+            _bytes += size + EntryOverhead;
             TrimWindow(now);
         }
     }
 
-    /// <summary>Forgets what the peer has acknowledged.</summary>
-    public void Acknowledge(ulong sequence)
+    /// <summary>Numbers a message for a dead peer without materialising it; false when the peer is no longer dead.</summary>
+    public bool TrySkip()
     {
         lock (_sync)
         {
+            if (!_discarding)
+            {
+                return false;
+            }
+            _lastSequence++;
+            _dropped++;
+            return true;
+        }
+    }
+
+    /// <summary>Forgets what the peer has acknowledged (on a connection of the current epoch).</summary>
+    public void Acknowledge(ulong sequence, int epoch)
+    {
+        lock (_sync)
+        {
+            if (epoch != Epoch || sequence > _lastSequence)
+            {
+                return;
+            }
+            _acknowledged = Math.Max(_acknowledged, sequence);
             while (_head < _entries.Count && _entries[_head].Message.Sequence <= sequence)
             {
                 RemoveFirst();
@@ -69,8 +145,12 @@ public sealed class MessageLog
         }
     }
 
-    /// <summary>Copies up to <paramref name="max"/> messages after <paramref name="afterSequence"/> into <paramref name="batch"/>.</summary>
-    public int CopyAfter(ulong afterSequence, MessageBatch batch, int max, int maxBytes)
+    /// <summary>
+    /// Copies messages after <paramref name="afterSequence"/> into <paramref name="batch"/>: up to
+    /// <paramref name="max"/> of them and about <paramref name="maxBytes"/>; a message of <paramref name="partBytes"/>
+    /// or more (channel and payload) is returned alone: it goes in parts. Returns how many were copied.
+    /// </summary>
+    public int CopyAfter(ulong afterSequence, MessageBatch batch, int max, int maxBytes, int partBytes)
     {
         lock (_sync)
         {
@@ -80,55 +160,109 @@ public sealed class MessageLog
                 return 0;
             }
             ulong first = _entries[_head].Message.Sequence;
-            int index = afterSequence < first ? _head : _head + (int)(afterSequence - first + 1);
-            int copied = 0, bytes = 0;
+            int index = afterSequence < first ? _head : _head + (int)Math.Min(int.MaxValue, afterSequence - first + 1);
+            int copied = 0;
+            long bytes = 0;
             for (; index < _entries.Count && copied < max && bytes < maxBytes; index++)
             {
-                batch.Messages.Add(_entries[index].Message);
+                Entry entry = _entries[index];
+                if (entry.Size >= partBytes && copied > 0)
+                {
+                    break;
+                }
+                batch.Messages.Add(entry.Message);
                 copied++;
-                bytes += _entries[index].Size;
+                bytes += entry.Size;
+                _handedOut = Math.Max(_handedOut, entry.Message.Sequence);
+                if (entry.Size >= partBytes)
+                {
+                    break;
+                }
             }
             return copied;
         }
     }
 
-    /// <summary>Starts over for a new incarnation of the peer: its old subscribers are gone with it.</summary>
+    /// <summary>
+    /// A connection was welcomed by the peer, which has everything up to <paramref name="lastReceived"/>: numbering
+    /// for a dead peer ends, and the sequences the peer will never get (gone from the log) are returned, if any.
+    /// </summary>
+    public (ulong First, ulong Last)? Resume(ulong lastReceived)
+    {
+        lock (_sync)
+        {
+            _discarding = false;
+            TrimWindow(Environment.TickCount64);
+            ulong firstAvailable = _head < _entries.Count ? _entries[_head].Message.Sequence : _lastSequence + 1;
+            _acknowledged = Math.Max(_acknowledged, Math.Min(lastReceived, _lastSequence));
+            while (_head < _entries.Count && _entries[_head].Message.Sequence <= lastReceived)
+            {
+                RemoveFirst();
+            }
+            return firstAvailable > lastReceived + 1 ? (lastReceived + 1, firstAvailable - 1) : null;
+        }
+    }
+
+    /// <summary>Starts over for a new incarnation of the peer: what was queued for its previous life is dropped.</summary>
     public void Reset()
     {
         lock (_sync)
         {
-            _entries.Clear();
-            _head = 0;
-            _bytes = 0;
+            DropAll();
             _lastSequence = 0;
+            _handedOut = 0;
+            _acknowledged = 0;
+            _discarding = false;
+            Epoch++;
         }
     }
 
-    /// <summary>Drops everything queued (the peer is dead: nobody will ask for a replay) but keeps numbering.</summary>
-    public void Clear()
+    /// <summary>The peer is dead (nobody will ask for a replay soon): drop what is queued, number and drop what follows.</summary>
+    public void Discard()
     {
         lock (_sync)
         {
-            Evicted += _entries.Count - _head;
-            _entries.Clear();
-            _head = 0;
-            _bytes = 0;
+            DropAll();
+            _discarding = true;
         }
     }
 
+    private void DropAll()
+    {
+        while (_head < _entries.Count)
+        {
+            CountRemoval(_entries[_head].Message.Sequence);
+            RemoveFirst();
+        }
+    }
+
+    // The newest message always stays, whatever its size: a message bigger than the whole window is still sent, so
+    // memory per peer is at most the window plus one message.
     private void TrimWindow(long now)
     {
         while (_head < _entries.Count
-            && (_entries.Count - _head > _maxMessages || _bytes > _maxBytes || now - _entries[_head].EnqueuedAt > _maxAgeMs))
+            && (_entries.Count - _head > _maxMessages || (_bytes > _maxBytes && _entries.Count - _head > 1) || now - _entries[_head].EnqueuedAt > _maxAgeMs))
         {
+            CountRemoval(_entries[_head].Message.Sequence);
             RemoveFirst();
-            Evicted++;
+        }
+    }
+
+    private void CountRemoval(ulong sequence)
+    {
+        if (sequence > _handedOut)
+        {
+            _dropped++;
+        }
+        else
+        {
+            _evicted++;
         }
     }
 
     private void RemoveFirst()
     {
-        _bytes -= _entries[_head].Size;
+        _bytes -= _entries[_head].Size + EntryOverhead;
         _entries[_head] = default;
         _head++;
         if (_head == _entries.Count)

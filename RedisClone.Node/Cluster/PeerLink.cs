@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using System.Threading.Channels;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -8,14 +10,20 @@ namespace RedisClone.Node.Cluster;
 
 /// <summary>
 /// The long-lived gRPC stream this node keeps open to one peer. It carries, in order: a Hello, then this node's
-/// whole interest, interest changes, heartbeats, member lists and batches from the <see cref="MessageLog"/>. The peer
-/// answers with a Welcome (saying how far it got, so the log replays from there), acknowledgements and heartbeats.
-/// A broken link reconnects with backoff; while it is down, messages keep collecting in the log, within the window.
+/// whole interest, interest changes, heartbeats, member lists and batches from the <see cref="MessageLog"/> (a message
+/// too big for one frame goes as consecutive parts). The peer answers with a Welcome (saying how far it got, so the
+/// log replays from there, and the sender names any hole the peer will never fill), acknowledgements and heartbeats.
+/// A broken or stalled link reconnects with backoff; while it is down, messages keep collecting in the log, within the
+/// window. This object owns its connection's cancellation: others ask it to <see cref="Drop"/>.
 /// </summary>
 public sealed partial class PeerLink : IAsyncDisposable
 {
     private const int MaxBatchMessages = 512;
     private const int MaxBatchBytes = 256 * 1024;
+
+    /// <summary>A message whose channel and payload reach this size goes in parts of this size.</summary>
+    public const int PartBytes = 256 * 1024;
+
     private const int MaxPendingControlFrames = 100_000;
 
     private readonly ClusterNode _cluster;
@@ -29,6 +37,8 @@ public sealed partial class PeerLink : IAsyncDisposable
     private ulong _ackedVersion;
     private Task? _run;
     private int _disposed;
+    private long _lastProgressTicks = Environment.TickCount64;
+    private bool _refusedLogged;
 
     public PeerLink(ClusterNode cluster, string address, ILogger logger)
     {
@@ -51,11 +61,22 @@ public sealed partial class PeerLink : IAsyncDisposable
     public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Queues a message for the peer (never waits) and wakes the sender.</summary>
-    public void Enqueue(Message.Types.Kind kind, Google.Protobuf.ByteString channel, Google.Protobuf.ByteString payload, string traceParent, string traceState)
+    public void Enqueue(Message.Types.Kind kind, ByteString channel, ByteString payload, string traceParent, string traceState)
     {
         Log.Append(kind, channel, payload, traceParent, traceState);
         Wake();
     }
+
+    /// <summary>
+    /// How long the link has owed the peer messages without moving (no frame of messages written, no acknowledgement,
+    /// never caught up); null when it is down or owes nothing.
+    /// </summary>
+    public long? StalledFor(long now) =>
+        Connected && Log.Count > 0 ? now - Interlocked.Read(ref _lastProgressTicks) : null;
+
+    private static bool NeedsParts(Message message) => (long)message.Channel.Length + message.Payload.Length >= PartBytes;
+
+    private void Progressed() => Interlocked.Exchange(ref _lastProgressTicks, Environment.TickCount64);
 
     // At most one pending wake-up: under load the sender is busy anyway, and a counter would only grow.
     private int _wakePending;
@@ -81,7 +102,7 @@ public sealed partial class PeerLink : IAsyncDisposable
             _ackWaiters.Add((change.Version, done));
             if (!_control.Writer.TryWrite(new LinkFrame { InterestChange = change }) || _control.Reader.Count > MaxPendingControlFrames)
             {
-                Drop("too many pending control frames");
+                DropLocked("too many pending control frames");
             }
             Wake();
             return done.Task;
@@ -105,17 +126,22 @@ public sealed partial class PeerLink : IAsyncDisposable
         }
     }
 
+    // The current connection's cancellation: created, cancelled and disposed under _sync only, so a Drop racing the
+    // connection's end can never touch a disposed source.
     private CancellationTokenSource? _current;
 
-    /// <summary>Breaks the current connection (it reconnects by itself); used on errors and by the fault switch.</summary>
+    /// <summary>Breaks the current connection (it reconnects by itself); used on errors, stalls, death and the fault switch.</summary>
     public void Drop(string reason)
     {
-        CancellationTokenSource? current;
         lock (_sync)
         {
-            current = _current;
+            DropLocked(reason);
         }
-        if (current is not null)
+    }
+
+    private void DropLocked(string reason)
+    {
+        if (_current is { IsCancellationRequested: false } current)
         {
             LogDropped(Address, reason);
             current.Cancel();
@@ -132,9 +158,10 @@ public sealed partial class PeerLink : IAsyncDisposable
                 await DelayQuietly(TimeSpan.FromMilliseconds(20), stop);
                 continue;
             }
-            using var connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            CancellationTokenSource connection;
             lock (_sync)
             {
+                connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 _current = connection;
             }
             bool welcomed = false;
@@ -146,12 +173,9 @@ public sealed partial class PeerLink : IAsyncDisposable
                     return; // this address turned out to be ourselves or a duplicate
                 }
             }
-            catch (Exception ex) when (ex is RpcException or OperationCanceledException or IOException or InvalidOperationException or HttpRequestException)
+            catch (Exception ex)
             {
-                if (!stop.IsCancellationRequested)
-                {
-                    LogLinkFailed(Address, ex.Message);
-                }
+                Classify(ex, stop);
             }
             finally
             {
@@ -159,15 +183,44 @@ public sealed partial class PeerLink : IAsyncDisposable
                 lock (_sync)
                 {
                     _current = null;
+                    connection.Cancel();
+                    connection.Dispose();
                 }
             }
             await DelayQuietly(backoff, stop);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
-            if (Connected)
+            if (_wasConnected)
             {
                 backoff = TimeSpan.FromMilliseconds(50);
+                _wasConnected = false;
             }
         }
+    }
+
+    private bool _wasConnected;
+
+    /// <summary>Why a connection ended: an ordinary network end (debug), a refusal (once, as a warning) or a fault.</summary>
+    private void Classify(Exception ex, CancellationToken stop)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            return;
+        }
+        if (ex is RpcException { StatusCode: StatusCode.PermissionDenied } refused)
+        {
+            if (!_refusedLogged)
+            {
+                _refusedLogged = true;
+                LogRefused(Address, refused.Status.Detail);
+            }
+            return;
+        }
+        if (ex is RpcException or OperationCanceledException or IOException or HttpRequestException or SocketException or PeerProtocolException)
+        {
+            LogLinkFailed(Address, ex.Message);
+            return;
+        }
+        _cluster.CountFault("link to " + Address, ex);
     }
 
     /// <returns>false when the link must not be retried (it leads to this node itself, or duplicates another).</returns>
@@ -181,7 +234,7 @@ public sealed partial class PeerLink : IAsyncDisposable
         welcomeDeadline.CancelAfter(TimeSpan.FromSeconds(5));
         if (!await call.ResponseStream.MoveNext(welcomeDeadline.Token) || call.ResponseStream.Current.BodyCase != LinkFrame.BodyOneofCase.Welcome)
         {
-            throw new InvalidOperationException("the peer did not answer with a welcome");
+            throw new PeerProtocolException("the peer did not answer with a welcome");
         }
         Welcome welcome = call.ResponseStream.Current.Welcome;
         Member? member = _cluster.OnLinkWelcomed(this, welcome.From);
@@ -190,21 +243,30 @@ public sealed partial class PeerLink : IAsyncDisposable
             return false;
         }
         Member = member;
+        _refusedLogged = false;
         member.Seen();
+        int epoch = Log.Epoch;
+        (ulong First, ulong Last)? gap = Log.Resume(welcome.LastReceivedSequence);
 
         // Everything this node announces from here on is newer than the snapshot, which goes first.
         lock (_sync)
         {
             _control = Channel.CreateUnbounded<LinkFrame>();
             Connected = true;
+            _wasConnected = true;
         }
+        Progressed();
         InterestSnapshot snapshot = _cluster.LocalInterestSnapshot();
         await call.RequestStream.WriteAsync(new LinkFrame { InterestSnapshot = snapshot }, token);
         await call.RequestStream.WriteAsync(new LinkFrame { Members = _cluster.AliveMembers() }, token);
+        if (gap is { } missing)
+        {
+            await call.RequestStream.WriteAsync(new LinkFrame { MessageGap = new MessageGap { First = missing.First, Last = missing.Last } }, token);
+        }
         LogConnected(Address, member.Name, welcome.LastReceivedSequence);
 
-        Task receiving = ReceiveAsync(call.ResponseStream, member, token);
-        Task sending = SendAsync(call.RequestStream, member, welcome.LastReceivedSequence, token);
+        Task receiving = ReceiveAsync(call.ResponseStream, member, epoch, token);
+        Task sending = SendAsync(call.RequestStream, member, Math.Max(welcome.LastReceivedSequence, gap?.Last ?? 0), token);
         Task first = await Task.WhenAny(receiving, sending);
         Drop("link ended");
         await Task.WhenAll(receiving, sending).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -215,42 +277,96 @@ public sealed partial class PeerLink : IAsyncDisposable
     private async Task SendAsync(IClientStreamWriter<LinkFrame> requests, Member member, ulong resumeAfter, CancellationToken token)
     {
         ulong sentUpTo = resumeAfter;
-        int heartbeatMs = _cluster.Settings.ClusterHeartbeatMs;
-        long nextHeartbeat = Environment.TickCount64 + heartbeatMs;
-        int beats = 0;
+        var beats = new HeartbeatClock(_cluster.Settings.ClusterHeartbeatMs);
         while (!token.IsCancellationRequested)
         {
             // Cleared before looking for work, so an enqueue after this point always leaves a wake-up behind.
             Volatile.Write(ref _wakePending, 0);
-            while (_control.Reader.TryRead(out LinkFrame? frame))
-            {
-                await requests.WriteAsync(frame, token);
-            }
+            await WriteControlFrames(requests, token);
             var batch = new MessageBatch();
-            int count = Log.CopyAfter(sentUpTo, batch, MaxBatchMessages, MaxBatchBytes);
+            int count = Log.CopyAfter(sentUpTo, batch, MaxBatchMessages, MaxBatchBytes, PartBytes);
+            if (count == 1 && NeedsParts(batch.Messages[0]))
+            {
+                await WriteInParts(requests, batch.Messages[0], beats, token);
+                sentUpTo = batch.Messages[0].Sequence;
+                member.CountOut(1, batch.Messages[0].Channel.Length + batch.Messages[0].Payload.Length);
+                continue;
+            }
             if (count > 0)
             {
                 await requests.WriteAsync(new LinkFrame { Messages = batch }, token);
+                Progressed();
                 sentUpTo = batch.Messages[^1].Sequence;
                 member.CountOut(count, batch.CalculateSize());
                 continue;
             }
-            long now = Environment.TickCount64;
-            if (now >= nextHeartbeat)
+            Progressed(); // caught up: nothing owed that was not sent
+            if (await WriteHeartbeatIfDue(requests, beats, token))
             {
-                await requests.WriteAsync(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, token);
-                if (++beats % 4 == 0)
-                {
-                    await requests.WriteAsync(new LinkFrame { Members = _cluster.AliveMembers() }, token);
-                }
-                nextHeartbeat = now + heartbeatMs;
                 continue;
             }
-            await _wake.WaitAsync(TimeSpan.FromMilliseconds(nextHeartbeat - now), token);
+            await _wake.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(1, beats.MillisecondsToNext)), token);
         }
     }
 
-    private async Task ReceiveAsync(IAsyncStreamReader<LinkFrame> responses, Member member, CancellationToken token)
+    private async Task WriteControlFrames(IClientStreamWriter<LinkFrame> requests, CancellationToken token)
+    {
+        while (_control.Reader.TryRead(out LinkFrame? frame))
+        {
+            await requests.WriteAsync(frame, token);
+        }
+    }
+
+    private async Task<bool> WriteHeartbeatIfDue(IClientStreamWriter<LinkFrame> requests, HeartbeatClock beats, CancellationToken token)
+    {
+        if (!beats.Due(out bool withMembers))
+        {
+            return false;
+        }
+        await requests.WriteAsync(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, token);
+        if (withMembers)
+        {
+            await requests.WriteAsync(new LinkFrame { Members = _cluster.AliveMembers() }, token);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Sends one message as consecutive parts of its bytes (channel, then payload), slicing without copying; control
+    /// frames and heartbeats go in between, so a long transfer neither starves the peer's liveness nor interest changes.
+    /// </summary>
+    private async Task WriteInParts(IClientStreamWriter<LinkFrame> requests, Message message, HeartbeatClock beats, CancellationToken token)
+    {
+        long channelLength = message.Channel.Length;
+        long total = channelLength + message.Payload.Length;
+        long offset = 0;
+        while (offset < total)
+        {
+            ReadOnlyMemory<byte> source = offset < channelLength ? message.Channel.Memory[(int)offset..] : message.Payload.Memory[(int)(offset - channelLength)..];
+            ReadOnlyMemory<byte> chunk = source[..Math.Min(source.Length, PartBytes)];
+            var part = new MessagePart
+            {
+                Sequence = message.Sequence,
+                Kind = message.Kind,
+                ChannelLength = (ulong)channelLength,
+                TotalLength = (ulong)total,
+                Offset = (ulong)offset,
+                Chunk = UnsafeByteOperations.UnsafeWrap(chunk),
+            };
+            if (offset == 0)
+            {
+                part.Traceparent = message.Traceparent;
+                part.Tracestate = message.Tracestate;
+            }
+            await requests.WriteAsync(new LinkFrame { MessagePart = part }, token);
+            Progressed();
+            offset += chunk.Length;
+            await WriteControlFrames(requests, token);
+            await WriteHeartbeatIfDue(requests, beats, token);
+        }
+    }
+
+    private async Task ReceiveAsync(IAsyncStreamReader<LinkFrame> responses, Member member, int epoch, CancellationToken token)
     {
         while (await responses.MoveNext(token))
         {
@@ -262,12 +378,17 @@ public sealed partial class PeerLink : IAsyncDisposable
                     OnInterestAck(frame.InterestAck.Version);
                     break;
                 case LinkFrame.BodyOneofCase.MessageAck:
-                    Log.Acknowledge(frame.MessageAck.Sequence);
+                    ulong before = Log.Acknowledged;
+                    Log.Acknowledge(frame.MessageAck.Sequence, epoch);
+                    if (Log.Acknowledged > before)
+                    {
+                        Progressed();
+                    }
                     break;
                 case LinkFrame.BodyOneofCase.Heartbeat:
                     break;
                 default:
-                    throw new InvalidOperationException($"unexpected {frame.BodyCase} from {member.Name}");
+                    throw new PeerProtocolException($"unexpected {frame.BodyCase} from {member.Name}");
             }
         }
     }
@@ -297,6 +418,7 @@ public sealed partial class PeerLink : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the link: the connection is cancelled and the loop awaited, at most a few seconds.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -306,11 +428,10 @@ public sealed partial class PeerLink : IAsyncDisposable
         await _stop.CancelAsync();
         if (_run is not null)
         {
-            await _run.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _run.WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         MarkDisconnected();
         _channel.Dispose();
-        _stop.Dispose();
     }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Gossip link to {Address} ({Name}) up; peer had our messages up to {Sequence}")]
@@ -321,4 +442,10 @@ public sealed partial class PeerLink : IAsyncDisposable
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Gossip link to {Address} dropped: {Reason}")]
     private partial void LogDropped(string address, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Gossip link to {Address} refused by the peer: {Detail} (check --cluster-key on both nodes); retrying")]
+    private partial void LogRefused(string address, string detail);
 }
+
+/// <summary>A peer broke the link protocol (no welcome, an unexpected frame): the link is reopened.</summary>
+public sealed class PeerProtocolException(string message) : Exception(message);

@@ -34,6 +34,7 @@ public sealed class CommandTable
         PubSubCommands.Register(table);
         MonitorCommands.Register(table);
         ClusterCommands.Register(table);
+        DebugCommands.Register(table);
         return table;
     }
 

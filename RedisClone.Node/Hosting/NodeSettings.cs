@@ -45,6 +45,9 @@ public sealed class NodeSettings
     /// <summary>Record a sanitised db.query.text on each command span (off: arguments can hold secrets).</summary>
     public bool TraceQueryText { get; set; }
 
+    /// <summary>enable-debug-command, as in Redis 7: who may run DEBUG (its GOSSIP-CUT is the cluster's fault switch).</summary>
+    public DebugCommandAccess EnableDebugCommand { get; set; } = DebugCommandAccess.No;
+
     // Cluster (gossip) settings: see Cluster/ClusterNode.cs. Read at start only.
     public string? NodeName { get; set; }
     public int? ClusterPort { get; set; }
@@ -69,6 +72,14 @@ public sealed class NodeSettings
 
     /// <summary>The gossip port: as set, or the RESP port + 10000 like Redis's cluster bus (0 stays 0: any free port).</summary>
     public int EffectiveClusterPort => ClusterPort ?? (Port == 0 ? 0 : Port + 10000);
+}
+
+/// <summary>Who may run DEBUG: nobody, everybody, or clients on a loopback address.</summary>
+public enum DebugCommandAccess
+{
+    No,
+    Yes,
+    Local,
 }
 
 /// <summary>
@@ -142,6 +153,9 @@ public static class SettingCatalog
         new("trace-query-text", "TraceQueryText", "yes to record each traced command's text with its values replaced by ? (keys and keywords kept) as db.query.text (default no)", true,
             s => s.TraceQueryText ? "yes" : "no",
             (s, v) => YesNo(v, out bool on) ? Ok(() => s.TraceQueryText = on) : "argument must be 'yes' or 'no'"),
+        new("enable-debug-command", "EnableDebugCommand", "who may run DEBUG (GOSSIP-CUT, the fault switch): no, yes, or local for loopback clients (default no)", false,
+            s => s.EnableDebugCommand.ToString().ToLowerInvariant(),
+            (s, v) => Enum.TryParse(v, ignoreCase: true, out DebugCommandAccess access) && Enum.IsDefined(access) && !char.IsDigit(v[0]) ? Ok(() => s.EnableDebugCommand = access) : "argument must be one of the following: no, yes, local"),
         new("node-name", "NodeName", "this node's name in the cluster (default: an id derived from host and port)", false,
             s => s.NodeName ?? "", (s, v) => v.Length > 0 && v.All(ch => ch is > ' ' and <= '~') ? Ok(() => s.NodeName = v) : "argument must be a name without spaces") { InConfig = false },
         new("cluster-port", "ClusterPort", "gossip (gRPC) port; setting it, or peers, makes the node join a cluster (default: port + 10000)", false,

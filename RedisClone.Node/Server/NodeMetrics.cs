@@ -37,7 +37,10 @@ public sealed class NodeMetrics : IDisposable
         _meter.CreateObservableCounter("redisclone.gossip.messages", () => Gossip(server, m => (m.MessagesIn, m.MessagesOut)), "{message}", "Messages exchanged with each peer");
         _meter.CreateObservableCounter("redisclone.gossip.bytes", () => Gossip(server, m => (m.BytesIn, m.BytesOut)), "By", "Message bytes exchanged with each peer");
         _meter.CreateObservableGauge("redisclone.gossip.peer.state", () => PeerStates(server), "{peer}", "Peers by state (1 for the peer's current state)");
-        _meter.CreateObservableCounter("redisclone.gossip.replay_gaps", () => server.Cluster?.ReplayGaps ?? 0, "{message}", "Messages lost beyond the replay window");
+        _meter.CreateObservableCounter("redisclone.gossip.replay_gaps", () => server.Cluster?.ReplayGaps ?? 0, "{message}", "Messages from peers that never arrived (holes in their sequence numbers)");
+        _meter.CreateObservableCounter("redisclone.gossip.dropped", () => server.Cluster?.Dropped ?? 0, "{message}", "Messages numbered for peers but never sent (window overflow, peer dead, peer restarted)");
+        _meter.CreateObservableCounter("redisclone.gossip.faults", () => server.Cluster?.Faults ?? 0, "{fault}", "Unexpected exceptions caught in gossip code (the node carried on)");
+        _meter.CreateObservableCounter("redisclone.gossip.stalls", () => server.Cluster?.Stalls ?? 0, "{link}", "Links reopened because they stopped moving with messages queued");
     }
 
     /// <summary>Records one executed command (a no-op unless a collector listens).</summary>
