@@ -109,10 +109,21 @@ public static class NodeHost
                 server.PubSub.InterestListener = cluster;
                 cluster.Start(gossipEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.EffectiveClusterPort));
             });
-            // SIGTERM: what this node accepted reaches its connected peers first (a rolling restart loses nothing),
-            // within a bound, so a stuck link or a vanished peer cannot hold the node up.
-            app.Lifetime.ApplicationStopping.Register(() => cluster.StopAsync(GossipDrainTime).GetAwaiter().GetResult());
         }
+        // SIGTERM: what this node accepted reaches its connected peers first (a rolling restart loses nothing), within
+        // a bound, so a stuck link or a vanished peer cannot hold the node up; then, as Redis does, every client
+        // connection is closed rather than waited for.
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            if (server.Cluster is { } running)
+            {
+                running.StopAsync(GossipDrainTime).GetAwaiter().GetResult();
+            }
+            foreach (ClientSession client in server.Clients.All)
+            {
+                client.Kill();
+            }
+        });
         return app;
     }
 
