@@ -101,7 +101,7 @@ public sealed partial class ClusterNode
                     continue;
                 }
                 bool wanted = kind == PubSubBroker.Kind.Shard ? member.Interest.WantsShardPublish(channel) : member.Interest.WantsPublish(channel);
-                if (!wanted || member.Link.Log.TrySkip())
+                if (!wanted || (member.Link.Log.Discarding && member.Link.Log.TrySkip()))
                 {
                     continue; // a dead peer's message is numbered and counted as dropped, never copied
                 }

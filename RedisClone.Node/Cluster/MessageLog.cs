@@ -24,7 +24,7 @@ public sealed class MessageLog
     private ulong _handedOut;
     private ulong _acknowledged;
     private long _bytes;
-    private bool _discarding;
+    private volatile bool _discarding;
     private long _evicted;
     private long _dropped;
 
@@ -49,17 +49,8 @@ public sealed class MessageLog
     /// <summary>Changes when the peer restarts: acknowledgements from a connection to its previous life are ignored.</summary>
     public int Epoch { get; private set; }
 
-    /// <summary>True while the peer is dead: messages are numbered and counted as dropped, not kept.</summary>
-    public bool Discarding
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _discarding;
-            }
-        }
-    }
+    /// <summary>True while the peer is dead: messages are numbered and counted as dropped, not kept (read without the lock).</summary>
+    public bool Discarding => _discarding;
 
     public int Count
     {

@@ -158,34 +158,17 @@ public sealed partial class PeerLink : IAsyncDisposable
                 await DelayQuietly(TimeSpan.FromMilliseconds(20), stop);
                 continue;
             }
-            CancellationTokenSource connection;
-            lock (_sync)
-            {
-                connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                _current = connection;
-            }
-            bool welcomed = false;
             try
             {
-                welcomed = await RunConnectionAsync(connection.Token);
-                if (!welcomed)
+                if (!await ConnectOnceAsync(stop))
                 {
                     return; // this address turned out to be ourselves or a duplicate
                 }
             }
             catch (Exception ex)
             {
-                Classify(ex, stop);
-            }
-            finally
-            {
-                MarkDisconnected();
-                lock (_sync)
-                {
-                    _current = null;
-                    connection.Cancel();
-                    connection.Dispose();
-                }
+                // Whatever escaped one connection's own handling: counted and logged, and the link tries again.
+                _cluster.CountFault("link to " + Address, ex);
             }
             await DelayQuietly(backoff, stop);
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
@@ -193,6 +176,35 @@ public sealed partial class PeerLink : IAsyncDisposable
             {
                 backoff = TimeSpan.FromMilliseconds(50);
                 _wasConnected = false;
+            }
+        }
+    }
+
+    /// <returns>false when the link must not be retried.</returns>
+    private async Task<bool> ConnectOnceAsync(CancellationToken stop)
+    {
+        CancellationTokenSource connection;
+        lock (_sync)
+        {
+            connection = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            _current = connection;
+        }
+        try
+        {
+            return await RunConnectionAsync(connection.Token);
+        }
+        catch (Exception ex)
+        {
+            Classify(ex, stop);
+            return true;
+        }
+        finally
+        {
+            MarkDisconnected();
+            lock (_sync)
+            {
+                _current = null;
+                connection.Dispose();
             }
         }
     }
