@@ -101,6 +101,7 @@ public sealed partial class ClusterNode
             // its interest afresh. A link other than the one just welcomed by the new life is restarted.
             member.Incarnation = peer.Incarnation;
             member.Interest.Clear();
+            member.InterestKnown = false;
             member.Link?.Log.Reset();
             if (member.Link is not null && member.Link != welcoming)
             {
@@ -190,10 +191,49 @@ public sealed partial class ClusterNode
                 member.AbortInbound();
             }
         }
-        if (link is not null && state != MemberState.Dead && link.StalledFor(now) is long stalledMs && stalledMs > Settings.ClusterSuspectMs)
+        // A peer busy with a big message is slow, not stuck: only a link that moved nothing for the dead time is.
+        if (link is not null && state != MemberState.Dead && link.StalledFor(now) is long stalledMs && stalledMs > Settings.ClusterDeadMs)
         {
             CountStall(member.Name, link.Log.Count, stalledMs);
             link.Drop("stalled");
+        }
+    }
+
+    private readonly TaskCompletionSource _formed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// Completes once this node knows what every peer it can reach subscribes to (each seed answered and sent its
+    /// interest), or after the suspect time. Until then client connections wait before their first command, so that a
+    /// node that has just (re)started does not accept PUBLISHes it could only deliver to its own subscribers.
+    /// </summary>
+    public Task Formed => _formed.Task;
+
+    private async Task FormAsync()
+    {
+        long deadline = Environment.TickCount64 + Settings.ClusterSuspectMs;
+        try
+        {
+            while (Environment.TickCount64 < deadline && !IsFormed())
+            {
+                await Task.Delay(10);
+            }
+        }
+        catch (Exception ex)
+        {
+            CountFault("initial link-up", ex);
+        }
+        finally
+        {
+            _formed.TrySetResult();
+        }
+    }
+
+    private bool IsFormed()
+    {
+        lock (_routeLock)
+        {
+            return _seedLinks.All(link => link.Member is not null || link.Redundant)
+                && _members.Values.All(m => m.InterestKnown || m.State == MemberState.Dead);
         }
     }
 }

@@ -63,6 +63,7 @@ public sealed partial class ClusterNode
                 snapshot.Channels.Select(c => c.ToByteArray()),
                 snapshot.Patterns.Select(p => p.ToByteArray()),
                 snapshot.ShardChannels.Select(s => s.ToByteArray()));
+            member.InterestKnown = true;
         }
     }
 

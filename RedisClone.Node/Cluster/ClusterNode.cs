@@ -97,6 +97,7 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         int period = Math.Max(10, Settings.ClusterHeartbeatMs / 2);
         _livenessTimer = new Timer(_ => Guarded("liveness check", CheckLiveness), null, period, period);
         Started = true;
+        _ = FormAsync();
         LogStarted(Name, Address, Settings.ClusterPeers.Length + Settings.DiscoveredPeers.Length);
     }
 

@@ -39,6 +39,9 @@ public sealed class Member
     /// <summary>Ends the peer's current call to us, if any; safe whatever state that call is in.</summary>
     public void AbortInbound() => Volatile.Read(ref _inbound)?.Abort();
 
+    /// <summary>True once the peer's interest snapshot arrived (for its current incarnation).</summary>
+    public bool InterestKnown { get; set; }
+
     /// <summary>The peer's announced interest: which messages to send it. Guarded by the cluster's routing lock.</summary>
     public RemoteInterest Interest { get; } = new();
 

@@ -58,6 +58,9 @@ public sealed partial class PeerLink : IAsyncDisposable
 
     public bool Connected { get; private set; }
 
+    /// <summary>The address led to this node itself or to a peer already linked: the link stopped for good.</summary>
+    public bool Redundant { get; private set; }
+
     public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
 
     /// <summary>Queues a message for the peer (never waits) and wakes the sender.</summary>
@@ -252,6 +255,7 @@ public sealed partial class PeerLink : IAsyncDisposable
         Member? member = _cluster.OnLinkWelcomed(this, welcome.From);
         if (member is null)
         {
+            Redundant = true;
             return false;
         }
         Member = member;

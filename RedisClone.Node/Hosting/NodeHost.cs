@@ -103,6 +103,7 @@ public static class NodeHost
         {
             app.MapGrpcService<GossipService>();
             ClusterNode cluster = app.Services.GetRequiredService<ClusterNode>();
+            server.ClusterFormed = cluster.Formed;
             app.Lifetime.ApplicationStarted.Register(() =>
             {
                 server.Cluster = cluster;
@@ -110,18 +111,19 @@ public static class NodeHost
                 cluster.Start(gossipEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.EffectiveClusterPort));
             });
         }
-        // SIGTERM: what this node accepted reaches its connected peers first (a rolling restart loses nothing), within
-        // a bound, so a stuck link or a vanished peer cannot hold the node up; then, as Redis does, every client
-        // connection is closed rather than waited for.
+        // SIGTERM, as Redis shuts down: no new connection, every client closed (so nothing more is accepted), then
+        // what the node did accept reaches its connected peers (a rolling restart loses nothing), within a bound, so
+        // a stuck link or a vanished peer cannot hold the node up.
         app.Lifetime.ApplicationStopping.Register(() =>
         {
-            if (server.Cluster is { } running)
-            {
-                running.StopAsync(GossipDrainTime).GetAwaiter().GetResult();
-            }
+            server.ShuttingDown = true;
             foreach (ClientSession client in server.Clients.All)
             {
                 client.Kill();
+            }
+            if (server.Cluster is { } running)
+            {
+                running.StopAsync(GossipDrainTime).GetAwaiter().GetResult();
             }
         });
         return app;

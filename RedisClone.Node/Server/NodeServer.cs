@@ -54,6 +54,18 @@ public sealed class NodeServer : IDisposable
 
     /// <summary>The cluster layer, when the node is clustered (null when standalone).</summary>
     public ClusterNode? Cluster { get; set; }
+
+    /// <summary>Client connections wait for it before their first command: the cluster's first link-up (done at once when standalone).</summary>
+    public Task ClusterFormed { get; set; } = Task.CompletedTask;
+
+    /// <summary>Set when SIGTERM arrives: new client connections are closed at once, as Redis stops accepting.</summary>
+    public bool ShuttingDown
+    {
+        get => Volatile.Read(ref _shuttingDown);
+        set => Volatile.Write(ref _shuttingDown, value);
+    }
+
+    private bool _shuttingDown;
     public RequestLimits Limits { get; }
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();

@@ -18,6 +18,10 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
+        if (_server.ShuttingDown)
+        {
+            return;
+        }
         _server.Stats.ConnectionReceived();
         if (_server.Clients.Count >= _server.Settings.MaxClients)
         {
@@ -34,6 +38,14 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         _server.Clients.Add(session);
         try
         {
+            if (_server.ShuttingDown)
+            {
+                return; // shutdown began while this connection was being registered: the sweep may have missed it
+            }
+            if (!_server.ClusterFormed.IsCompleted)
+            {
+                await _server.ClusterFormed.ConfigureAwait(false);
+            }
             await new RespConnection(_server, session, connection.Transport, _logger).RunAsync().ConfigureAwait(false);
         }
         catch (ConnectionResetException)

@@ -95,6 +95,21 @@ public sealed class RunningNode : IDisposable
         }
     }
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Sends a signal (TERM, STOP, CONT, KILL) to this node's process, by its own PID.</summary>
+    public void Signal(string name)
+    {
+        using Process kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0 && !_process.HasExited)
+        {
+            throw new InvalidOperationException($"kill -{name} {Pid} failed with exit code {kill.ExitCode}");
+        }
+    }
+
+    public bool WaitForExit(TimeSpan deadline) => _process.WaitForExit(deadline);
+
     /// <summary>Kills the process at once, as a crash would.</summary>
     public void Kill()
     {
