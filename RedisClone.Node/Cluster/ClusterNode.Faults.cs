@@ -90,6 +90,9 @@ public sealed partial class ClusterNode
     [LoggerMessage(EventId = 3025, Level = LogLevel.Warning, Message = "Gossip link to {Peer} stalled with {Queued} message(s) queued and no progress for {StalledMs} ms; reopening it to replay from the last acknowledgement")]
     private partial void LogStalled(string peer, int queued, long stalledMs);
 
+    [LoggerMessage(EventId = 3027, Level = LogLevel.Information, Message = "Cluster node {How} after {Ms} ms ({Known} of {Members} peers' subscriptions known); clients are served now")]
+    private partial void LogFormed(string how, long ms, int known, int members);
+
     [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "Shutting down before peer {Peer} acknowledged {Count} message(s)")]
     private partial void LogDrainIncomplete(string peer, ulong count);
 }

@@ -55,6 +55,10 @@ public sealed partial class ClusterNode
         {
             EnsureLink(member);
         }
+        else
+        {
+            member.Link?.RetryNow();
+        }
         return member;
     }
 
@@ -210,13 +214,19 @@ public sealed partial class ClusterNode
 
     private async Task FormAsync()
     {
-        long deadline = Environment.TickCount64 + Settings.ClusterSuspectMs;
+        long started = Environment.TickCount64;
+        long deadline = started + Settings.ClusterSuspectMs;
         try
         {
-            while (Environment.TickCount64 < deadline && !IsFormed())
+            bool formed;
+            while (!(formed = IsFormed()) && Environment.TickCount64 < deadline)
             {
                 await Task.Delay(10);
             }
+            IReadOnlyList<Member> members = MembersSnapshot();
+            int known = members.Count(m => m.InterestKnown);
+            string how = formed ? "knows every reachable peer's subscriptions" : "stopped waiting for its peers";
+            LogFormed(how, Environment.TickCount64 - started, known, members.Count);
         }
         catch (Exception ex)
         {

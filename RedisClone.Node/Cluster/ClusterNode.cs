@@ -114,7 +114,16 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         {
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(certificate, authority);
         }
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler, MaxReceiveMessageSize = MaxFrameBytes, MaxSendMessageSize = MaxFrameBytes });
+        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = MaxFrameBytes,
+            MaxSendMessageSize = MaxFrameBytes,
+            // The channel's own reconnect backoff grows to two minutes by default, failing every call at once until
+            // it ends: a peer back from a long absence stayed unreachable for seconds. The link paces its retries.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(50),
+            MaxReconnectBackoff = TimeSpan.FromMilliseconds(250),
+        });
     }
 
     private static bool ChainsTo(X509Certificate? certificate, X509Certificate2 authority)

@@ -173,7 +173,10 @@ public sealed partial class PeerLink : IAsyncDisposable
                 // Whatever escaped one connection's own handling: counted and logged, and the link tries again.
                 _cluster.CountFault("link to " + Address, ex);
             }
-            await DelayQuietly(backoff, stop);
+            if (await WaitForRetry(backoff, stop))
+            {
+                backoff = TimeSpan.FromMilliseconds(50); // the peer just said hello: it is back
+            }
             backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 2000));
             if (_wasConnected)
             {
@@ -420,6 +423,37 @@ public sealed partial class PeerLink : IAsyncDisposable
                 done.TrySetResult();
             }
             _ackWaiters.Clear();
+        }
+    }
+
+    private readonly SemaphoreSlim _retryNow = new(0, 1);
+
+    /// <summary>The peer reached us (it is back): a link waiting out its backoff tries again at once.</summary>
+    public void RetryNow()
+    {
+        if (!Connected && _retryNow.CurrentCount == 0)
+        {
+            try
+            {
+                _retryNow.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another hello got there first.
+            }
+        }
+    }
+
+    /// <returns>true when <see cref="RetryNow"/> cut the wait short.</returns>
+    private async Task<bool> WaitForRetry(TimeSpan backoff, CancellationToken stop)
+    {
+        try
+        {
+            return await _retryNow.WaitAsync(backoff, stop);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
     }
 

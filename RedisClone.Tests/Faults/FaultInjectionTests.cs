@@ -77,6 +77,10 @@ public class FaultInjectionTests(ITestOutputHelper output)
         List<string> final = await run.FinishAsync();
         string summary = run.Summary();
         output.WriteLine(summary);
+        if (Environment.GetEnvironmentVariable("FAULTS_LOGS") == "1")
+        {
+            output.WriteLine(cluster.Logs);
+        }
         List<string> violations = [.. run.Reports.SelectMany(r => r.Violations), .. final];
         Assert.True(violations.Count == 0, $"{string.Join("\n", violations)}\n\n{summary}\n\n{cluster.Logs}");
         Assert.All(run.Subscribers, s => Assert.True(s.Messages > 0));
