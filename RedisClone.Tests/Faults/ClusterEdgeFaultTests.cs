@@ -110,6 +110,28 @@ public class ClusterEdgeFaultTests(ITestOutputHelper output)
         }
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task SIGTERM_stops_a_node_within_10_s_while_a_peer_is_paused_with_messages_queued_for_it()
+    {
+        await using FaultCluster cluster = await FaultCluster.StartAsync(3, FaultCluster.FastTimings);
+        await using var run = new FaultRun(cluster, perSecond: 200, FaultInjectionTests.SmallMessageRssBound);
+        await run.StartAsync();
+        cluster.Pause(2);
+        try
+        {
+            // Node 1 keeps accepting messages for the paused node until its link to it is stuck and its queue full.
+            await WaitUntil(() => cluster.Counters(1).Peer("n2") is { } n2 && n2.Alive == false, "node 1 to find node 2 silent", seconds: 30);
+            TimeSpan took = cluster.Terminate(1);
+            output.WriteLine($"SIGTERM exit with a paused peer: {took.TotalSeconds:0.00} s");
+            Assert.True(took < TimeSpan.FromSeconds(10), $"SIGTERM took {took.TotalSeconds:0.0} s");
+            Assert.DoesNotContain("Unhandled exception", cluster.Logs, StringComparison.Ordinal);
+        }
+        finally
+        {
+            cluster.Resume(2);
+        }
+    }
+
     private static Task WaitUntil(Func<bool> condition, string what, int seconds = 30) => ClusterFixture.WaitUntil(condition, what, seconds);
 
     /// <summary>A StackExchange.Redis subscriber, as an application would hold one.</summary>
