@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
+using RedisClone.Node.Hosting;
+using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Server;
 
@@ -23,6 +25,14 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         {
             _server.Stats.ConnectionRejected();
             await connection.Transport.Output.WriteAsync("-ERR max number of clients reached\r\n"u8.ToArray()).ConfigureAwait(false);
+            return;
+        }
+        NodeSettings settings = _server.Settings;
+        if (ProtectedMode.Refuses(settings.ProtectedMode, settings.RequirePass is not null, connection.RemoteEndPoint))
+        {
+            // As Redis's clientAcceptHandler: the DENIED text, counted in rejected_connections, then closed.
+            _server.Stats.ConnectionRejected();
+            await connection.Transport.Output.WriteAsync(RespLiterals.ProtectedModeDenied.ToArray()).ConfigureAwait(false);
             return;
         }
         long fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket?.Handle.ToInt64() ?? -1;
