@@ -198,3 +198,22 @@ public sealed class ProtectedModeStartupTests
         Assert.DoesNotContain("without a password", node.Output, StringComparison.Ordinal);
     }
 }
+
+/// <summary>enable-debug-command local uses the same rule as protected mode (Redis's islocalClient): 127.0.0.2 is not local.</summary>
+public sealed class DebugLocalTests : IAsyncLifetime
+{
+    private readonly NodeFixture _node = new("--enable-debug-command", "local", "--protected-mode", "no");
+
+    public Task InitializeAsync() => _node.InitializeAsync();
+
+    public Task DisposeAsync() => _node.DisposeAsync();
+
+    [Fact]
+    public void Debug_runs_for_127_0_0_1_and_is_refused_to_127_0_0_2_as_in_redis_7_0()
+    {
+        using RawClient local = _node.Raw();
+        Assert.StartsWith("*4\r\n", local.Call("DEBUG", "HELP"), StringComparison.Ordinal);
+        using RawClient other = RawClient.ConnectFrom(IPAddress.Parse("127.0.0.2"), _node.Port);
+        Assert.StartsWith("-ERR DEBUG command not allowed.", other.Call("DEBUG", "HELP"), StringComparison.Ordinal);
+    }
+}
