@@ -36,13 +36,13 @@ public sealed partial class RespConnection
     private readonly RespWriter _writer;
     private readonly CommandContext _context;
 
-    public RespConnection(NodeServer server, ClientSession session, IDuplexPipe transport, ILogger logger)
+    public RespConnection(NodeServer server, ClientSession session, IDuplexPipe transport, ILogger logger, Func<bool>? inputPending = null)
     {
         _server = server;
         _session = session;
         _transport = transport;
         _logger = logger;
-        _parser = new RequestParser(server.Limits);
+        _parser = new RequestParser(server.Limits) { InputPending = inputPending };
         _writer = session.Reply;
         _context = new CommandContext(server, session, _writer, _args);
     }

@@ -35,7 +35,8 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
             await connection.Transport.Output.WriteAsync(RespLiterals.ProtectedModeDenied.ToArray()).ConfigureAwait(false);
             return;
         }
-        long fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket?.Handle.ToInt64() ?? -1;
+        System.Net.Sockets.Socket? socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        long fd = socket?.Handle.ToInt64() ?? -1;
         var session = new ClientSession(_server.Clients.NextId(), connection.RemoteEndPoint, connection.LocalEndPoint, fd, connection.Abort)
         {
             Authenticated = _server.Settings.RequirePass is null,
@@ -44,7 +45,7 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         _server.Clients.Add(session);
         try
         {
-            await new RespConnection(_server, session, connection.Transport, _logger).RunAsync().ConfigureAwait(false);
+            await new RespConnection(_server, session, connection.Transport, _logger, socket is null ? null : () => InputWaiting(socket)).RunAsync().ConfigureAwait(false);
         }
         catch (ConnectionResetException)
         {
@@ -70,6 +71,19 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
             // Closed once nothing routes to it any more, so no publisher or monitor line finds it closed.
             session.Outbound?.Close();
             _server.Clients.Remove(session);
+        }
+    }
+
+    /// <summary>Whether the client's socket holds bytes not read yet (asked only about an unfinished line over 64 KB).</summary>
+    private static bool InputWaiting(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            return socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 
