@@ -61,6 +61,9 @@ public sealed class NodeServer : IDisposable
     public ClientRegistry Clients { get; } = new();
     public ServerStats Stats { get; } = new();
 
+    /// <summary>Gives memory back after big transient use (see <see cref="Server.MemoryTrim"/>).</summary>
+    public MemoryTrim MemoryTrim { get; } = new();
+
     /// <summary>POST / Host: sent as commands (cross-protocol scripting): counted, logged at most once a minute.</summary>
     public CrossProtocolGuard CrossProtocol { get; } = new();
     public string RunId { get; }
