@@ -124,7 +124,7 @@ public static class ValueAccess
     public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out int slot, out byte[]? value)
     {
         slot = context.Db.Lookup(key);
-        object? stored = slot < 0 ? null : context.Db.ValueAt(slot);
+        object? stored = slot < 0 ? null : context.Db.ReadValueAt(slot);
         if (stored is null)
         {
             context.Keyspace.Stats.KeyspaceMisses++;

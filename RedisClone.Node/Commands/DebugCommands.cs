@@ -1,5 +1,6 @@
 using System.Net;
 using RedisClone.Node.Hosting;
+using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Commands;
 
@@ -65,7 +66,8 @@ public static class DebugCommands
     private static bool Allowed(DebugCommandAccess access, string remoteIp) => access switch
     {
         DebugCommandAccess.Yes => true,
-        DebugCommandAccess.Local => IPAddress.TryParse(remoteIp, out IPAddress? address) && IPAddress.IsLoopback(address),
+        // Redis's islocalClient, the same rule as protected mode: 127.0.0.1 or ::1 exactly (127.0.0.2 is refused).
+        DebugCommandAccess.Local => IPAddress.TryParse(remoteIp, out IPAddress? address) && ProtectedMode.IsLocal(address),
         _ => false,
     };
 }

@@ -75,7 +75,7 @@ public static class KeyCommands
     public static string TypeName(object? value) => value switch
     {
         null => "none",
-        byte[] => "string",
+        byte[] or GrowableString => "string",
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 
@@ -311,6 +311,7 @@ public static class KeyCommands
     private static object CopyValue(object value) => value switch
     {
         byte[] bytes => bytes.Clone(),
+        GrowableString growing => growing.Span.ToArray(),
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 
@@ -382,6 +383,7 @@ public static class KeyCommands
         (byte[] bytes, StringEncoding.Auto) when IsIntEncoded(bytes, out _) => "int",
         (byte[] bytes, _) when bytes.Length <= EmbstrSizeLimit => "embstr",
         (byte[], _) => "raw",
+        (GrowableString, _) => "raw",
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 

@@ -122,6 +122,9 @@ public static class ServerCommands
         Line(t, "maxmemory_policy", "noeviction");
         Line(t, "mem_fragmentation_ratio", used == 0 ? "0.00" : ((double)rss / used).ToString("F2", CultureInfo.InvariantCulture));
         Line(t, "mem_allocator", "dotnet-gc");
+        // Not in Redis: the GC's committed memory, and the collections run to give memory back after big transient use.
+        Line(t, "gc_committed_bytes", gc.TotalCommittedBytes);
+        Line(t, "memory_trims", c.Server.MemoryTrim.Trims);
     }
 
     private static void WritePersistence(StringBuilder t, CommandContext c)

@@ -151,7 +151,7 @@ public static class StringCommands
         ReadOnlySpan<byte> key = c.Args[1];
         Database db = c.Db;
         int slot = db.Lookup(key);
-        object? existing = slot >= 0 ? db.ValueAt(slot) : null;
+        object? existing = slot >= 0 ? db.ReadValueAt(slot) : null;
         if (options.HasFlag(SetOptions.Get) && existing is not null and not byte[])
         {
             c.Reply.WriteError(RespLiterals.WrongType);
@@ -296,7 +296,7 @@ public static class StringCommands
         for (int i = 1; i < c.Args.Count; i++)
         {
             // MGET answers nil for a key of another type rather than failing.
-            WriteBulkOrNull(c, c.Db.Get(c.Args[i]) as byte[]);
+            WriteBulkOrNull(c, c.Db.Read(c.Args[i]) as byte[]);
         }
     }
 
@@ -340,28 +340,46 @@ public static class StringCommands
 
     private static void Append(CommandContext c)
     {
-        if (!c.TryGetString(c.Args[1], out byte[]? old))
-        {
-            return;
-        }
+        int slot = c.Db.Lookup(c.Args[1]);
+        object? stored = slot >= 0 ? c.Db.ValueAt(slot) : null;
         ReadOnlySpan<byte> suffix = c.Args[2];
-        if (old is null)
+        if (stored is null)
         {
+            c.Keyspace.Stats.KeyspaceMisses++;
             c.Db.Set(c.Args[1], suffix.ToArray());
             c.Notify(KeyspaceEventFlags.Strings, "append", c.Args[1]);
             c.Reply.WriteInteger(suffix.Length);
             return;
         }
-        if (!CheckLength(c, old.Length, suffix.Length))
+        c.Keyspace.Stats.KeyspaceHits++;
+        if (Growing(c, stored) is not { } value)
         {
             return;
         }
-        byte[] joined = new byte[old.Length + suffix.Length];
-        old.CopyTo(joined, 0);
-        suffix.CopyTo(joined.AsSpan(old.Length));
-        c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), joined, StringEncoding.Raw);
+        if (!CheckLength(c, value.Length, suffix.Length))
+        {
+            return;
+        }
+        // Grown in place with room to spare (sds's greedy growth): repeated APPENDs cost amortized O(total length).
+        value.Append(suffix);
+        c.Db.Overwrite(slot, value, StringEncoding.Raw);
         c.Notify(KeyspaceEventFlags.Strings, "append", c.Args[1]);
-        c.Reply.WriteInteger(joined.Length);
+        c.Reply.WriteInteger(value.Length);
+    }
+
+    /// <summary>A string value as APPEND and SETRANGE grow it (WRONGTYPE written and null for another kind).</summary>
+    private static GrowableString? Growing(CommandContext c, object stored)
+    {
+        switch (stored)
+        {
+            case GrowableString growing:
+                return growing;
+            case byte[] bytes:
+                return GrowableString.From(bytes);
+            default:
+                c.Reply.WriteError(RespLiterals.WrongType);
+                return null;
+        }
     }
 
     /// <summary>Redis's checkStringLength: <paramref name="size"/> + <paramref name="append"/> within proto-max-bulk-len, overflow included.</summary>
@@ -432,37 +450,44 @@ public static class StringCommands
             c.Reply.WriteError("ERR offset is out of range");
             return;
         }
-        if (!c.TryGetString(c.Args[1], out byte[]? old))
+        int slot = c.Db.Lookup(c.Args[1]);
+        object? stored = slot >= 0 ? c.Db.ValueAt(slot) : null;
+        if (stored is null)
+        {
+            c.Keyspace.Stats.KeyspaceMisses++;
+        }
+        else
+        {
+            c.Keyspace.Stats.KeyspaceHits++;
+        }
+        GrowableString? value = null;
+        if (stored is not null && (value = Growing(c, stored)) is null)
         {
             return;
         }
         ReadOnlySpan<byte> patch = c.Args[3];
         if (patch.Length == 0)
         {
-            c.Reply.WriteInteger(old?.Length ?? 0); // nothing to write: an absent key stays absent
+            c.Reply.WriteInteger(value?.Length ?? 0); // nothing to write: an absent key stays absent
             return;
         }
         if (!CheckLength(c, offset, patch.Length))
         {
             return;
         }
-        int newLength = (int)Math.Max(old?.Length ?? 0, offset + patch.Length);
-        byte[] updated = old is not null && old.Length == newLength ? old : new byte[newLength];
-        if (old is not null && !ReferenceEquals(old, updated))
+        if (value is null)
         {
-            old.CopyTo(updated, 0);
+            byte[] created = new byte[offset + patch.Length];
+            patch.CopyTo(created.AsSpan((int)offset));
+            c.Db.Set(c.Args[1], created, encoding: StringEncoding.Raw);
+            c.Notify(KeyspaceEventFlags.Strings, "setrange", c.Args[1]);
+            c.Reply.WriteInteger(created.Length);
+            return;
         }
-        patch.CopyTo(updated.AsSpan((int)offset));
-        if (old is null)
-        {
-            c.Db.Set(c.Args[1], updated, encoding: StringEncoding.Raw);
-        }
-        else
-        {
-            c.Db.Overwrite(c.Db.Lookup(c.Args[1], touch: false), updated, StringEncoding.Raw);
-        }
+        value.WriteAt(offset, patch);
+        c.Db.Overwrite(slot, value, StringEncoding.Raw);
         c.Notify(KeyspaceEventFlags.Strings, "setrange", c.Args[1]);
-        c.Reply.WriteInteger(updated.Length);
+        c.Reply.WriteInteger(value.Length);
     }
 
     private static void Incr(CommandContext c) => IncrementBy(c, 1);

@@ -92,6 +92,7 @@ public static class NodeHost
         NodeServer server = app.Services.GetRequiredService<NodeServer>();
         app.Lifetime.ApplicationStarted.Register(() =>
         {
+            ProtectedMode.WarnAtStart(settings, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProtectedMode)));
             server.BoundPort = respEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault(settings.Port);
             server.BoundHttpPort = httpEndpoints.Select(e => (e.EndPoint as IPEndPoint)?.Port ?? 0).FirstOrDefault();
         });

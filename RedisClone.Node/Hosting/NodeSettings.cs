@@ -11,6 +11,9 @@ public sealed class NodeSettings
     public int Port { get; set; } = 6379;
     public string[] Bind { get; set; } = ["127.0.0.1"];
     public string? RequirePass { get; set; }
+
+    /// <summary>protected-mode, as Redis 7: while on and no password is set, only clients on 127.0.0.1 or ::1 are served.</summary>
+    public bool ProtectedMode { get; set; } = true;
     public int Databases { get; set; } = 16;
     public long MaxClients { get; set; } = 10000;
     public long ProtoMaxBulkLen { get; set; } = 512L * 1024 * 1024;
@@ -115,6 +118,9 @@ public static class SettingCatalog
         new("requirepass", "RequirePass", "password clients must AUTH with (default: none)", true,
             s => s.RequirePass ?? "",
             (s, v) => Ok(() => s.RequirePass = v.Length == 0 ? null : v)),
+        new("protected-mode", "ProtectedMode", "yes: while no password is set, refuse clients not on 127.0.0.1 or ::1 with Redis's DENIED error (default yes)", true,
+            s => s.ProtectedMode ? "yes" : "no",
+            (s, v) => YesNo(v, out bool on) ? Ok(() => s.ProtectedMode = on) : "argument must be 'yes' or 'no'"),
         new("databases", "Databases", "number of databases (default 16)", false,
             s => s.Databases.ToString(CultureInfo.InvariantCulture),
             (s, v) => Integer(v, 1, 1 << 20, d => s.Databases = (int)d)),

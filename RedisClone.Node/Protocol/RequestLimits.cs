@@ -6,6 +6,18 @@ public sealed class RequestLimits
     /// <summary>Redis's PROTO_INLINE_MAX_SIZE: an inline line or a count line longer than this is refused.</summary>
     public const int InlineMaxSize = 64 * 1024;
 
+    /// <summary>
+    /// How far into an inline line or a multibulk count line Redis 7 finds its end when the line arrives at once: its
+    /// first two reads of a client fill one 80 KB allocation (81,920 bytes less the 9-byte sds header and the final NUL)
+    /// before it first looks beyond <see cref="InlineMaxSize"/>. A line whose end is within this many bytes is read
+    /// whole (a 70 KB count line is an "invalid multibulk length"); one whose end is not is "too big". Measured on
+    /// redis-server 7.0.15, a fresh connection, the line sent in one write.
+    /// </summary>
+    public const int LineScanLimit = 80 * 1024 - 10;
+
+    /// <summary>The same for a bulk length line ("$..."), which Redis reads with a grown buffer: twice as far.</summary>
+    public const int BulkLineScanLimit = 160 * 1024 - 10;
+
     /// <summary>Redis's unauthenticated caps, applied while a password is required and not yet given.</summary>
     public const int UnauthenticatedMaxArgs = 10;
     public const int UnauthenticatedMaxBulk = 16 * 1024;

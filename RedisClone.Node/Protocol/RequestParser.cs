@@ -64,20 +64,19 @@ public sealed class RequestParser
             return ParseMultibulkHeader(buffer.First, args, out consumed);
         }
         consumed = 0;
-        var reader = new SequenceReader<byte>(buffer);
-        if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\r', advancePastDelimiter: true))
+        long cr = FindLineEnd(buffer, (byte)'\r', RequestLimits.LineScanLimit);
+        if (cr < 0)
         {
-            return buffer.Length > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big mbulk count string") : ParseResult.NeedMore;
+            return Unterminated(buffer.Length, RequestLimits.LineScanLimit, "Protocol error: too big mbulk count string");
         }
-        if (line.Length > RequestLimits.InlineMaxSize)
-        {
-            return Fail("Protocol error: too big mbulk count string");
-        }
-        if (!reader.TryAdvance1())
+        if (cr + 1 >= buffer.Length)
         {
             return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
         }
-        if (!TryMultibulkCount(line[1..], out long count, out ParseResult failure))
+        byte[] line = buffer.Slice(0, cr).ToArray();
+        var reader = new SequenceReader<byte>(buffer);
+        reader.Advance(cr + 2);
+        if (!TryMultibulkCount(line.AsSpan(1), out long count, out ParseResult failure))
         {
             return failure;
         }
@@ -109,18 +108,19 @@ public sealed class RequestParser
                 return NeedMoreWithin(buffer);
             }
             // Like Redis, the '$' is checked once the whole length line is here: a long line without one is "too big".
-            if (!reader.TryReadTo(out ReadOnlySpan<byte> line, (byte)'\r', advancePastDelimiter: true))
+            ReadOnlySequence<byte> rest = reader.UnreadSequence;
+            long cr = FindLineEnd(rest, (byte)'\r', RequestLimits.BulkLineScanLimit);
+            if (cr < 0)
             {
-                return reader.Remaining > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big bulk count string") : NeedMoreWithin(buffer);
+                ParseResult unterminated = Unterminated(rest.Length, RequestLimits.BulkLineScanLimit, "Protocol error: too big bulk count string");
+                return unterminated == ParseResult.NeedMore ? NeedMoreWithin(buffer) : unterminated;
             }
-            if (line.Length > RequestLimits.InlineMaxSize)
-            {
-                return Fail("Protocol error: too big bulk count string");
-            }
-            if (!reader.TryAdvance1())
+            if (cr + 1 >= rest.Length)
             {
                 return NeedMoreWithin(buffer);
             }
+            byte[] line = rest.Slice(0, cr).ToArray();
+            reader.Advance(cr + 2);
             if (!TryBulkLength(line, out long length, out ParseResult failure))
             {
                 return failure;
@@ -157,14 +157,10 @@ public sealed class RequestParser
     {
         consumed = 0;
         ReadOnlySpan<byte> span = buffer.Span;
-        int cr = span.IndexOf((byte)'\r');
+        int cr = FindLineEnd(span, (byte)'\r', RequestLimits.LineScanLimit);
         if (cr < 0)
         {
-            return span.Length > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big mbulk count string") : ParseResult.NeedMore;
-        }
-        if (cr > RequestLimits.InlineMaxSize)
-        {
-            return Fail("Protocol error: too big mbulk count string");
+            return Unterminated(span.Length, RequestLimits.LineScanLimit, "Protocol error: too big mbulk count string");
         }
         if (cr + 1 >= span.Length)
         {
@@ -197,14 +193,11 @@ public sealed class RequestParser
             {
                 return NeedMoreWithin(span.Length);
             }
-            int cr = span[position..].IndexOf((byte)'\r');
+            int cr = FindLineEnd(span[position..], (byte)'\r', RequestLimits.BulkLineScanLimit);
             if (cr < 0)
             {
-                return span.Length - position > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big bulk count string") : NeedMoreWithin(span.Length);
-            }
-            if (cr > RequestLimits.InlineMaxSize)
-            {
-                return Fail("Protocol error: too big bulk count string");
+                ParseResult unterminated = Unterminated(span.Length - position, RequestLimits.BulkLineScanLimit, "Protocol error: too big bulk count string");
+                return unterminated == ParseResult.NeedMore ? NeedMoreWithin(span.Length) : unterminated;
             }
             ReadOnlySpan<byte> line = span.Slice(position, cr);
             position += cr + 1;
@@ -245,15 +238,12 @@ public sealed class RequestParser
     private ParseResult ParseInline(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
     {
         consumed = 0;
-        var reader = new SequenceReader<byte>(buffer);
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> lineSequence, (byte)'\n', advancePastDelimiter: true))
+        long newline = FindLineEnd(buffer, (byte)'\n', RequestLimits.LineScanLimit);
+        if (newline < 0)
         {
-            return buffer.Length > RequestLimits.InlineMaxSize ? Fail("Protocol error: too big inline request") : ParseResult.NeedMore;
+            return Unterminated(buffer.Length, RequestLimits.LineScanLimit, "Protocol error: too big inline request");
         }
-        if (lineSequence.Length > RequestLimits.InlineMaxSize)
-        {
-            return Fail("Protocol error: too big inline request");
-        }
+        ReadOnlySequence<byte> lineSequence = buffer.Slice(0, newline);
         Span<byte> lineBuffer = lineSequence.IsSingleSegment ? default : new byte[lineSequence.Length];
         ReadOnlySpan<byte> line;
         if (lineSequence.IsSingleSegment)
@@ -274,8 +264,61 @@ public sealed class RequestParser
         {
             return Fail("Protocol error: unbalanced quotes in request");
         }
-        consumed = reader.Consumed;
+        consumed = newline + 1;
         return ParseResult.Command;
+    }
+
+    /// <summary>
+    /// Tells whether more of the client's bytes are already waiting to be read (the socket has them): asked only about
+    /// a line that is over 64 KB and has no end yet. Null: nothing is waiting.
+    /// </summary>
+    public Func<bool>? InputPending { get; set; }
+
+    /// <summary>
+    /// Where a line ends as Redis's strchr finds it: the first <paramref name="terminator"/> before any NUL byte (a NUL
+    /// hides the rest, so such a line never ends), within the first <paramref name="limit"/> bytes; -1 when not found.
+    /// </summary>
+    private static int FindLineEnd(ReadOnlySpan<byte> span, byte terminator, int limit)
+    {
+        int hit = span.IndexOfAny(terminator, (byte)0);
+        return hit >= 0 && hit < limit && span[hit] == terminator ? hit : -1;
+    }
+
+    private static long FindLineEnd(ReadOnlySequence<byte> buffer, byte terminator, int limit)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            return FindLineEnd(buffer.FirstSpan, terminator, limit);
+        }
+        long offset = 0;
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            int hit = segment.Span.IndexOfAny(terminator, (byte)0);
+            if (hit >= 0)
+            {
+                return offset + hit < limit && segment.Span[hit] == terminator ? offset + hit : -1;
+            }
+            offset += segment.Length;
+            if (offset >= limit)
+            {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// A line without an end so far. Redis refuses it once more than 64 KB are buffered at the end of a read, and its
+    /// reads take up to <paramref name="limit"/> at once: so it is "too big" when that much is here, or when more than
+    /// 64 KB is and no more bytes are waiting (the client sent all it had); otherwise it needs more.
+    /// </summary>
+    private ParseResult Unterminated(long buffered, int limit, string error)
+    {
+        if (buffered >= limit || (buffered > RequestLimits.InlineMaxSize && InputPending?.Invoke() != true))
+        {
+            return Fail(error);
+        }
+        return ParseResult.NeedMore;
     }
 
     /// <summary>Forgets an unfinished command so that it is parsed again from its first byte (its bytes moved).</summary>
@@ -334,18 +377,5 @@ public sealed class RequestParser
         _argsDone = 0;
         _resumeOffset = 0;
         return ParseResult.ProtocolError;
-    }
-}
-
-internal static class SequenceReaderExtensions
-{
-    public static bool TryAdvance1(ref this SequenceReader<byte> reader)
-    {
-        if (reader.End)
-        {
-            return false;
-        }
-        reader.Advance(1);
-        return true;
     }
 }

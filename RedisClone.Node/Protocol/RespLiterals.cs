@@ -34,6 +34,16 @@ public static class RespLiterals
     public const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
     public const string NoProto = "NOPROTO unsupported protocol version";
 
+    /// <summary>
+    /// Redis 7's reply to a client refused by protected mode, then closed: read from redis-server 7.0.15's binary
+    /// (<c>strings</c>) and compared byte for byte with its reply to a client from 127.0.0.2 by a test ("a an" is Redis's).
+    /// </summary>
+    public static ReadOnlySpan<byte> ProtectedModeDenied =>
+        "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"u8;
+
+    /// <summary>Redis 7's warning (as redis-server 7.0.15 logs it) for a client that sends POST or Host: as a command.</summary>
+    public const string SecurityAttackWarning = "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.";
+
     public static string WrongArity(string fullName) => $"ERR wrong number of arguments for '{fullName}' command";
 
     public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";

@@ -5,7 +5,7 @@ namespace RedisClone.Node.Server;
 
 /// <summary>
 /// Redis's serverCron, <c>hz</c> times a second: the active expiry sweep (so expired keys do not linger in memory),
-/// the ops/sec sample and the idle-client timeout.
+/// the ops/sec sample and the idle-client timeout; once a second, <see cref="MemoryTrim"/>.
 /// </summary>
 public sealed class BackgroundMaintenance : BackgroundService
 {
@@ -13,6 +13,7 @@ public sealed class BackgroundMaintenance : BackgroundService
     private const int ExpiryBudgetPerTick = 4096;
 
     private readonly NodeServer _server;
+    private long _lastTrimCheckMs = Environment.TickCount64;
 
     public BackgroundMaintenance(NodeServer server) => _server = server;
 
@@ -48,6 +49,12 @@ public sealed class BackgroundMaintenance : BackgroundService
         _server.Stats.Sample();
         _server.PubSub.EnforceSoftLimits(_server.Clients.All);
         CloseIdleClients();
+        long now = Environment.TickCount64;
+        if (now - _lastTrimCheckMs >= 1000)
+        {
+            _lastTrimCheckMs = now;
+            _server.MemoryTrim.Check(_server.Stats.CommandsProcessed, _server.Stats.NetInputBytes, _server.Keyspace.Dirty);
+        }
     }
 
     private void CloseIdleClients()

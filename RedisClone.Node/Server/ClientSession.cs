@@ -52,6 +52,18 @@ public sealed class ClientSession : IWatcher
     /// <summary>Set by QUIT, protocol errors and CLIENT KILL: the connection closes once its replies are sent.</summary>
     public bool CloseAfterReply { get; set; }
 
+    /// <summary>
+    /// Redis's CLIENT_CLOSE_ASAP: the connection is closed without sending the replies still unsent (a cross-protocol
+    /// attack). Also sets <see cref="CloseAfterReply"/>, so no further command of the read runs.
+    /// </summary>
+    public bool CloseAsap { get; private set; }
+
+    public void MarkCloseAsap()
+    {
+        CloseAsap = true;
+        CloseAfterReply = true;
+    }
+
     /// <summary>Bytes waiting in the receive buffer, for CLIENT LIST's qbuf.</summary>
     public long QueryBufferLength { get; set; }
 

@@ -27,7 +27,9 @@ public sealed class NodeServer : IDisposable
         ExtraStats.Add(("pubsub_patterns", () => PubSub.PatternCount));
         ExtraStats.Add(("pubsubshard_channels", () => PubSub.ShardChannelCount));
         ExtraStats.Add(("client_output_buffer_limit_disconnections", () => PubSub.OutputLimitDisconnections));
+        ExtraStats.Add(("cross_protocol_attacks", () => CrossProtocol.Attacks));
         StatsReset += PubSub.ResetStats;
+        StatsReset += CrossProtocol.ResetStats;
         SettingsChanged();
         Metrics = new NodeMetrics(this);
         Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
@@ -70,6 +72,12 @@ public sealed class NodeServer : IDisposable
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public ServerStats Stats { get; } = new();
+
+    /// <summary>Gives memory back after big transient use (see <see cref="Server.MemoryTrim"/>).</summary>
+    public MemoryTrim MemoryTrim { get; } = new();
+
+    /// <summary>POST / Host: sent as commands (cross-protocol scripting): counted, logged at most once a minute.</summary>
+    public CrossProtocolGuard CrossProtocol { get; } = new();
     public string RunId { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 

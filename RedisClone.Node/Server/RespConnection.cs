@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Server;
 
@@ -35,13 +36,13 @@ public sealed partial class RespConnection
     private readonly RespWriter _writer;
     private readonly CommandContext _context;
 
-    public RespConnection(NodeServer server, ClientSession session, IDuplexPipe transport, ILogger logger)
+    public RespConnection(NodeServer server, ClientSession session, IDuplexPipe transport, ILogger logger, Func<bool>? inputPending = null)
     {
         _server = server;
         _session = session;
         _transport = transport;
         _logger = logger;
-        _parser = new RequestParser(server.Limits);
+        _parser = new RequestParser(server.Limits) { InputPending = inputPending };
         _writer = session.Reply;
         _context = new CommandContext(server, session, _writer, _args);
     }
@@ -82,6 +83,12 @@ public sealed partial class RespConnection
                 _large.Append(buffer);
                 input.AdvanceTo(buffer.End);
                 moreReady = await ProcessLargeAsync(output).ConfigureAwait(false);
+            }
+            if (_session.CloseAsap)
+            {
+                // Redis frees such a client without writing what it has pending; aborting drops the unflushed replies.
+                _session.Kill();
+                break;
             }
             if (_session.TakeBarrier() is { } barrier)
             {
@@ -184,13 +191,23 @@ public sealed partial class RespConnection
                         _writer.WriteError(System.Text.Encoding.Latin1.GetBytes("ERR " + _parser.Error));
                     }
                     _session.CloseAfterReply = true;
-                    LogProtocolError(_session.Id, _session.RemoteAddress, _parser.Error);
+                    ReportProtocolError(remaining);
                     break;
                 }
                 remaining = remaining.Slice(used);
                 if (_args.Count == 0)
                 {
                     continue;
+                }
+                if (CrossProtocolGuard.IsAttack(_args[0]))
+                {
+                    // Before lookup, authentication and MULTI, as in Redis's processCommand: nothing after it runs.
+                    if (_server.CrossProtocol.Record(Environment.TickCount64))
+                    {
+                        LogSecurityAttack(_session.Id, LogText.Escape(_session.RemoteAddress));
+                    }
+                    _session.MarkCloseAsap();
+                    break;
                 }
                 if (!locked)
                 {
@@ -230,13 +247,45 @@ public sealed partial class RespConnection
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // A handler bug must cost this one command, never the node or the other clients.
-            LogCommandFailed(ex, _context.ArgString(0));
+            LogCommandFailed(ex, LogText.Escape(_context.ArgString(0)));
             _writer.WriteError("ERR internal error while running the command");
         }
     }
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Client id={ClientId} addr={Address} closed after protocol error: {Error}")]
-    private partial void LogProtocolError(long clientId, string address, string error);
+    private void ReportProtocolError(ReadOnlySequence<byte> remaining)
+    {
+        if (!_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+        string error = LogText.Escape(_parser.Error);
+        string sample = QuerySample(remaining);
+        LogProtocolError(_session.Id, _session.RemoteAddress, error, sample);
+    }
+
+    /// <summary>
+    /// What Redis logs (at verbose) beside a protocol error: the start and the end of the unparsed input, 64 bytes of
+    /// each, escaped for the log.
+    /// </summary>
+    private static string QuerySample(ReadOnlySequence<byte> remaining)
+    {
+        const int Half = 64;
+        if (remaining.Length <= 2 * Half)
+        {
+            return "'" + LogText.Escape(remaining.ToArray()) + "'";
+        }
+        byte[] head = remaining.Slice(0, Half).ToArray();
+        byte[] tail = remaining.Slice(remaining.Length - Half).ToArray();
+        return $"'{LogText.Escape(head)}' (... more {remaining.Length - 2 * Half} bytes ...) '{LogText.Escape(tail)}'";
+    }
+
+    // Debug, as Redis logs protocol errors only at verbose: a client sending garbage cannot fill the log.
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Client id={ClientId} addr={Address} closed after protocol error ({Error}); query buffer: {Sample}")]
+    private partial void LogProtocolError(long clientId, string address, string error, string sample);
+
+    // Redis's own text, then who; at most once a minute (cross_protocol_attacks counts every one).
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = RespLiterals.SecurityAttackWarning + " (client id={ClientId} addr={Address})")]
+    private partial void LogSecurityAttack(long clientId, string address);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Command {Command} failed unexpectedly")]
     private partial void LogCommandFailed(Exception exception, string command);

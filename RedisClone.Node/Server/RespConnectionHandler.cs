@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Logging;
+using RedisClone.Node.Hosting;
+using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Server;
 
@@ -29,7 +31,16 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
             await connection.Transport.Output.WriteAsync("-ERR max number of clients reached\r\n"u8.ToArray()).ConfigureAwait(false);
             return;
         }
-        long fd = connection.Features.Get<IConnectionSocketFeature>()?.Socket?.Handle.ToInt64() ?? -1;
+        NodeSettings settings = _server.Settings;
+        if (ProtectedMode.Refuses(settings.ProtectedMode, settings.RequirePass is not null, connection.RemoteEndPoint))
+        {
+            // As Redis's clientAcceptHandler: the DENIED text, counted in rejected_connections, then closed.
+            _server.Stats.ConnectionRejected();
+            await connection.Transport.Output.WriteAsync(RespLiterals.ProtectedModeDenied.ToArray()).ConfigureAwait(false);
+            return;
+        }
+        System.Net.Sockets.Socket? socket = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        long fd = socket?.Handle.ToInt64() ?? -1;
         var session = new ClientSession(_server.Clients.NextId(), connection.RemoteEndPoint, connection.LocalEndPoint, fd, connection.Abort)
         {
             Authenticated = _server.Settings.RequirePass is null,
@@ -46,7 +57,7 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
             {
                 await _server.ClusterFormed.ConfigureAwait(false);
             }
-            await new RespConnection(_server, session, connection.Transport, _logger).RunAsync().ConfigureAwait(false);
+            await new RespConnection(_server, session, connection.Transport, _logger, socket is null ? null : () => InputWaiting(socket)).RunAsync().ConfigureAwait(false);
         }
         catch (ConnectionResetException)
         {
@@ -72,6 +83,19 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
             // Closed once nothing routes to it any more, so no publisher or monitor line finds it closed.
             session.Outbound?.Close();
             _server.Clients.Remove(session);
+        }
+    }
+
+    /// <summary>Whether the client's socket holds bytes not read yet (asked only about an unfinished line over 64 KB).</summary>
+    private static bool InputWaiting(System.Net.Sockets.Socket socket)
+    {
+        try
+        {
+            return socket.Available > 0;
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

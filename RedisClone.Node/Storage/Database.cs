@@ -64,6 +64,27 @@ public sealed class Database
 
     public object ValueAt(int slot) => _table.ValueAt(slot)!;
 
+    /// <summary>
+    /// The value at a slot for any command but APPEND and SETRANGE: a <see cref="GrowableString"/> is first trimmed to
+    /// an exact byte[] and stored so (the same value: no WATCH fires, no notification).
+    /// </summary>
+    public object ReadValueAt(int slot)
+    {
+        ref object? value = ref _table.ValueAt(slot);
+        if (value is GrowableString growing)
+        {
+            value = growing.ToExact();
+        }
+        return value!;
+    }
+
+    /// <summary><see cref="Get"/> for a reading command: a value being grown is trimmed first (<see cref="ReadValueAt"/>).</summary>
+    public object? Read(ReadOnlySpan<byte> key, bool touch = true)
+    {
+        int slot = Lookup(key, touch);
+        return slot < 0 ? null : ReadValueAt(slot);
+    }
+
     public byte[] KeyAt(int slot) => _table.KeyAt(slot);
 
     public long ExpireAtSlot(int slot) => _table.ExpireAtSlot(slot);

@@ -315,6 +315,66 @@ public sealed class ConnectionCompatibilityTests(DifferentialFixture fixture) : 
             QUIT
             CLOSED?
             """,
+        // Whole lines sent in one write: Redis reads up to 80 KB (160 KB for a bulk length line) before it first looks
+        // for the end of a line, so a 70 KB line is read and judged by its content; just under the limit, at it and
+        // far over it (RequestLimits.LineScanLimit / BulkLineScanLimit; lengths below are the index of the line's end).
+        ["long-count-line-70k"] = $"""
+            RAW *{new string('1', 69_999)}\r\n
+            CLOSED?
+            """,
+        ["long-count-line-under-limit"] = $"""
+            RAW *{new string('1', 81_908)}\r\n
+            CLOSED?
+            """,
+        ["long-count-line-at-limit"] = $"""
+            RAW *{new string('1', 81_909)}\r\n
+            CLOSED?
+            """,
+        ["long-count-line-far-over"] = $"""
+            RAW *{new string('1', 300_000)}\r\n
+            CLOSED?
+            """,
+        ["long-bulk-line-70k"] = $"""
+            RAW *1\r\n${new string('1', 69_999)}\r\n
+            CLOSED?
+            """,
+        // Redis's second read of a bulk length line is sized by timing: well under its limit here (the edge is in LineLimitTests).
+        ["long-bulk-line-under-limit"] = $"""
+            RAW *1\r\n${new string('1', 119_999)}\r\n
+            CLOSED?
+            """,
+        ["long-bulk-line-at-limit"] = $"""
+            RAW *1\r\n${new string('1', 163_829)}\r\n
+            CLOSED?
+            """,
+        ["long-inline-70k"] = $"""
+            RAW ECHO {new string('a', 69_994)}\r\n
+            PING
+            """,
+        ["long-inline-under-limit"] = $"""
+            RAW ECHO {new string('a', 81_903)}\r\n
+            PING
+            """,
+        ["long-inline-at-limit"] = $"""
+            RAW ECHO {new string('a', 81_904)}\r\n
+            CLOSED?
+            """,
+        ["long-inline-far-over"] = $"""
+            RAW ECHO {new string('a', 300_000)}\r\n
+            CLOSED?
+            """,
+        // A NUL before the end of a line hides the end (Redis looks for it with strchr): no reply, until more than
+        // 64 KB is buffered; then the line is too big.
+        ["inline-nul"] = $"""
+            SEND PING\x00\r\nPING\r\n
+            RAW {new string('a', 70_000)}
+            CLOSED?
+            """,
+        ["count-line-nul"] = $"""
+            SEND *1\x00\r\n$4\r\nPING\r\n
+            RAW {new string('a', 70_000)}
+            CLOSED?
+            """,
     };
 
     public static TheoryData<string> Cases => new(Scripts.Keys);

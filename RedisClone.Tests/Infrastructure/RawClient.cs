@@ -25,6 +25,27 @@ public sealed class RawClient : IDisposable
         return new RawClient(tcp);
     }
 
+    /// <summary>
+    /// Connects to 127.0.0.1:<paramref name="port"/> from the source address <paramref name="local"/> (127.0.0.2, say:
+    /// still this machine, but not what Redis's protected mode counts as local).
+    /// </summary>
+    public static RawClient ConnectFrom(System.Net.IPAddress local, int port)
+    {
+        var tcp = new TcpClient(new System.Net.IPEndPoint(local, 0));
+        tcp.Connect("127.0.0.1", port);
+        tcp.NoDelay = true;
+        return new RawClient(tcp);
+    }
+
+    /// <summary>Everything the server sends until it closes the connection (at most until the deadline), as exact bytes.</summary>
+    public byte[] ReadUntilClosed()
+    {
+        WaitForClose();
+        byte[] all = _pending.ToArray();
+        _pending.Clear();
+        return all;
+    }
+
     /// <summary>The client's own port: the network.peer.port the node records for it.</summary>
     public int LocalPort => ((System.Net.IPEndPoint)_tcp.Client.LocalEndPoint!).Port;
 
