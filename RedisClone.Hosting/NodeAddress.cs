@@ -25,13 +25,17 @@ internal static class NodeAddress
             : null;
 
     /// <summary>Runs one command on a node; the reply as text.</summary>
-    public static async Task<string> CallAsync(RedisCloneClusterResource cluster, ProjectResource node, CancellationToken cancellationToken, params string[] command)
+    public static async Task<string> CallAsync(RedisCloneClusterResource cluster, ProjectResource node, CancellationToken cancellationToken, params string[] command) =>
+        (await CallAllAsync(cluster, node, [command], cancellationToken).ConfigureAwait(false))[0];
+
+    /// <summary>Runs commands in turn on one connection to a node; their replies as text.</summary>
+    public static async Task<IReadOnlyList<string>> CallAllAsync(RedisCloneClusterResource cluster, ProjectResource node, IReadOnlyList<string[]> commands, CancellationToken cancellationToken)
     {
         if (!TryGet(node, out string host, out int port))
         {
             throw new InvalidOperationException($"{node.Name} has no address yet");
         }
         string? password = await PasswordAsync(cluster, cancellationToken).ConfigureAwait(false);
-        return await RespProbe.CallAsync(host, port, password, cancellationToken, command).ConfigureAwait(false);
+        return await RespProbe.CallAsync(host, port, password, commands, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -22,7 +22,7 @@ internal sealed partial class RedisCloneMonitor(
     IHostApplicationLifetime lifetime,
     ILogger<RedisCloneMonitor> logger) : BackgroundService
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
@@ -184,8 +184,9 @@ internal sealed partial class RedisCloneMonitor(
 
     private static async Task<List<ResourcePropertySnapshot>> ReadNodeAsync(NodeState node, CancellationToken cancellationToken)
     {
-        string info = await NodeAddress.CallAsync(node.Cluster, node.Node, cancellationToken, "INFO", "everything").ConfigureAwait(false);
-        string clients = await NodeAddress.CallAsync(node.Cluster, node.Node, cancellationToken, "CLIENT", "LIST").ConfigureAwait(false);
+        IReadOnlyList<string> replies = await NodeAddress.CallAllAsync(node.Cluster, node.Node, [["INFO", "everything"], ["CLIENT", "LIST"]], cancellationToken).ConfigureAwait(false);
+        string info = replies[0];
+        string clients = replies[1];
         int subscribers = clients.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(line =>
             Count(line, "sub") + Count(line, "psub") + Count(line, "ssub") > 0);
         return

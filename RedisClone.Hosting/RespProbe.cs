@@ -12,8 +12,11 @@ internal static class RespProbe
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
-    /// <summary>Runs each command in turn on a new connection; returns the last reply, or throws <see cref="RespErrorException"/> on an error reply.</summary>
-    public static async Task<string> CallAsync(string host, int port, string? password, IReadOnlyList<string[]> commands, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs each command in turn on one new connection (AUTH first when there is a password); returns their replies,
+    /// or throws <see cref="RespErrorException"/> on an error reply.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CallAsync(string host, int port, string? password, IReadOnlyList<string[]> commands, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
@@ -21,18 +24,19 @@ internal static class RespProbe
         await client.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
         NetworkStream stream = client.GetStream();
         var reader = new BufferedReader(stream);
-        string reply = "";
-        IEnumerable<string[]> all = string.IsNullOrEmpty(password) ? commands : commands.Prepend(["AUTH", password]);
-        foreach (string[] command in all)
+        if (!string.IsNullOrEmpty(password))
+        {
+            await stream.WriteAsync(Encode(["AUTH", password]), timeout.Token).ConfigureAwait(false);
+            await ReadReplyAsync(reader, timeout.Token).ConfigureAwait(false);
+        }
+        var replies = new List<string>(commands.Count);
+        foreach (string[] command in commands)
         {
             await stream.WriteAsync(Encode(command), timeout.Token).ConfigureAwait(false);
-            reply = await ReadReplyAsync(reader, timeout.Token).ConfigureAwait(false);
+            replies.Add(await ReadReplyAsync(reader, timeout.Token).ConfigureAwait(false));
         }
-        return reply;
+        return replies;
     }
-
-    public static Task<string> CallAsync(string host, int port, string? password, CancellationToken cancellationToken, params string[] command) =>
-        CallAsync(host, port, password, [command], cancellationToken);
 
     private static byte[] Encode(string[] command)
     {

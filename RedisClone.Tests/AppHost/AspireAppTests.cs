@@ -134,12 +134,15 @@ public sealed class AspireAppTests(AspireAppFixture fixture)
         });
 }
 
-/// <summary>Stopping the app stops every node process it started (an app of its own, with two nodes).</summary>
+/// <summary>
+/// A node stopped on purpose stays stopped, and stopping the app stops every process it started (an app of its own,
+/// with two nodes).
+/// </summary>
 [Collection(AppHostCollection.Name)]
 public sealed class AspireAppShutdownTests
 {
     [Fact(Timeout = 300_000)]
-    public async Task Stopping_the_app_leaves_no_node_process_behind()
+    public async Task A_stopped_node_stays_stopped_and_stopping_the_app_leaves_no_node_process_behind()
     {
         var pids = new List<int>();
         DistributedApplication app = await AspireAppFixture.StartAsync("--nodes", "2");
@@ -153,6 +156,16 @@ public sealed class AspireAppShutdownTests
             }
             // Each node runs under DCP's `dotnet run` of the node project: that process must go too.
             pids.AddRange(pids.ToList().Select(ParentOf).Where(p => p > 1));
+
+            // A node stopped on purpose (the dashboard's Stop) is not taken for a crash: it stays stopped.
+            ExecuteCommandResult stop = await app.ResourceCommands.ExecuteCommandAsync("node2", KnownResourceCommands.StopCommand);
+            Assert.True(stop.Success, stop.Message);
+            await app.ResourceNotifications.WaitForResourceAsync("node2", KnownResourceStates.TerminalStates).WaitAsync(TimeSpan.FromSeconds(60));
+            await Task.Delay(TimeSpan.FromSeconds(4));
+            Assert.True(app.ResourceNotifications.TryGetCurrentState("node2", out ResourceEvent? node2));
+            Assert.Contains(node2.Snapshot.State?.Text, KnownResourceStates.TerminalStates);
+            Assert.Null(AspireAppFixture.Property(app, "node2", RedisCloneProperties.Restarts) is "1" ? "restarted" : null);
+
             await app.StopAsync();
         }
         finally
