@@ -10,10 +10,26 @@ int nodes = builder.Configuration.GetValue<int?>("nodes") ?? builder.Configurati
 // (Aspire.Hosting.Testing) get random ports instead.
 int basePort = builder.Configuration.GetValue<int?>("base-port") ?? builder.Configuration.GetValue("RedisClone:BasePort", 6379);
 
-builder.AddRedisCloneCluster("pubsub", nodes, options =>
+IResourceBuilder<RedisCloneClusterResource> pubsub = builder.AddRedisCloneCluster("pubsub", nodes, options =>
 {
     options.NodeName = k => $"node{k}";
     options.RespPort = basePort;
 });
+
+// The sample: a SignalR chat whose backplane is the cluster, two instances, chat1 on node1 and chat2 on the last node,
+// so that a message sent to one reaches the other's browsers through the cluster. `--sample false` leaves it out.
+if (builder.Configuration.GetValue("sample", true))
+{
+    int[] chatNodes = [0, nodes - 1];
+    for (int i = 0; i < chatNodes.Length; i++)
+    {
+        builder.AddProject<Projects.RedisClone_Samples_Chat>($"chat{i + 1}")
+            .WithHttpEndpoint()
+            .WithEnvironment("ConnectionStrings__pubsub", pubsub.Resource.NodeConnectionString(chatNodes[i]))
+            .WithHttpHealthCheck("/health")
+            .WithRelationship(pubsub.Resource.Nodes[chatNodes[i]], "Backplane")
+            .WaitFor(pubsub);
+    }
+}
 
 builder.Build().Run();

@@ -119,14 +119,19 @@ public static class RedisCloneClusterBuilderExtensions
         return clusterBuilder;
     }
 
-    private static IResourceBuilder<ParameterResource> DefaultPassword(IDistributedApplicationBuilder builder, string name, bool run)
+    private static IResourceBuilder<ParameterResource> DefaultPassword(IDistributedApplicationBuilder builder, string name, bool run) =>
+        // Locally the password may stay unset (nodes on loopback without one); publishing leaves it required: the
+        // manifest's input has no default, so the deployer must give one.
+        run
+            ? builder.AddParameter($"{name}-password", new EmptyByDefault(), secret: true)
+            : builder.AddParameter($"{name}-password", secret: true);
+
+    /// <summary>A run-mode default: empty (never written to a manifest).</summary>
+    private sealed class EmptyByDefault : ParameterDefault
     {
-        string parameter = $"{name}-password";
-        if (run && builder.Configuration[$"Parameters:{parameter}"] is null)
-        {
-            // Locally the password may stay unset (nodes on loopback without one); publishing leaves it required.
-            builder.Configuration[$"Parameters:{parameter}"] = "";
-        }
-        return builder.AddParameter(parameter, secret: true);
+        public override string GetDefaultValue() => "";
+
+        public override void WriteToManifest(Publishing.ManifestPublishingContext context) =>
+            throw new InvalidOperationException("a local-only default is never published");
     }
 }

@@ -29,25 +29,30 @@ public sealed class RedisCloneClusterResource(string name) : Resource(name), IRe
     internal void AddNode(ProjectResource node) => _nodes.Add(node);
 
     /// <inheritdoc />
-    public ReferenceExpression ConnectionStringExpression
+    public ReferenceExpression ConnectionStringExpression => ConnectionString(_nodes);
+
+    /// <summary>
+    /// A connection string to one node only (index 0 is node 1), for a client that should talk to that node: a
+    /// service instance pinned to "its" node, say. The cluster carries its messages to the other nodes.
+    /// </summary>
+    public ReferenceExpression NodeConnectionString(int index) => ConnectionString([_nodes[index]]);
+
+    private ReferenceExpression ConnectionString(List<ProjectResource> nodes)
     {
-        get
+        var builder = new ReferenceExpressionBuilder();
+        for (int i = 0; i < nodes.Count; i++)
         {
-            var builder = new ReferenceExpressionBuilder();
-            for (int i = 0; i < _nodes.Count; i++)
+            if (i > 0)
             {
-                if (i > 0)
-                {
-                    builder.AppendLiteral(",");
-                }
-                EndpointReference resp = _nodes[i].GetEndpoint(RedisCloneClusterBuilderExtensions.RespEndpointName);
-                builder.Append($"{resp.Property(EndpointProperty.Host)}:{resp.Property(EndpointProperty.Port)}");
+                builder.AppendLiteral(",");
             }
-            if (PasswordParameter is not null && PasswordInConnectionString)
-            {
-                builder.Append($",password={PasswordParameter}");
-            }
-            return builder.Build();
+            EndpointReference resp = nodes[i].GetEndpoint(RedisCloneClusterBuilderExtensions.RespEndpointName);
+            builder.Append($"{resp.Property(EndpointProperty.Host)}:{resp.Property(EndpointProperty.Port)}");
         }
+        if (PasswordParameter is not null && PasswordInConnectionString)
+        {
+            builder.Append($",password={PasswordParameter}");
+        }
+        return builder.Build();
     }
 }

@@ -20,7 +20,7 @@ internal sealed partial class RedisCloneMonitor(
     ResourceCommandService commands,
     ResourceLoggerService resourceLoggers,
     IHostApplicationLifetime lifetime,
-    ILogger<RedisCloneMonitor> logger) : BackgroundService
+    ILogger<RedisCloneMonitor> logger)
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan StableRun = TimeSpan.FromSeconds(30);
@@ -55,12 +55,20 @@ internal sealed partial class RedisCloneMonitor(
         {
             registry = new Registry();
             builder.Services.AddSingleton(registry);
-            builder.Services.AddHostedService<RedisCloneMonitor>();
+            builder.Services.AddSingleton<RedisCloneMonitor>();
+            // Started from Aspire's own start-up event, not as a hosted service: hosted services start one after the
+            // other, and Aspire's orchestration waits there for resources (WaitFor) whose state this monitor sets.
+            builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
+            {
+                e.Services.GetRequiredService<RedisCloneMonitor>().Start();
+                return Task.CompletedTask;
+            });
         }
         registry.Clusters.Add((cluster, restart));
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Watches and polls until the AppHost stops.</summary>
+    private void Start()
     {
         foreach ((RedisCloneClusterResource cluster, bool restart) in registry.Clusters)
         {
@@ -69,7 +77,9 @@ internal sealed partial class RedisCloneMonitor(
                 _nodes[node.Name] = new NodeState(cluster, node, restart);
             }
         }
-        await Task.WhenAll(WatchAsync(stoppingToken), PollAsync(stoppingToken)).ConfigureAwait(false);
+        CancellationToken stopping = lifetime.ApplicationStopping;
+        _ = Task.Run(() => WatchAsync(stopping), stopping);
+        _ = Task.Run(() => PollAsync(stopping), stopping);
     }
 
     private async Task WatchAsync(CancellationToken cancellationToken)

@@ -36,7 +36,7 @@ public sealed class AppHostManifestTests
     {
         string manifest = Render("--nodes", "5");
         Assert.Equal(["node1", "node2", "node3", "node4", "node5"],
-            JsonNode.Parse(manifest)!["resources"]!.AsObject().Where(r => (string?)r.Value!["type"] == "project.v0").Select(r => r.Key));
+            JsonNode.Parse(manifest)!["resources"]!.AsObject().Where(r => (string?)r.Value!["type"] == "project.v0" && r.Key.StartsWith("node", StringComparison.Ordinal)).Select(r => r.Key));
         Assert.Empty(SchemaValidator.Errors(Schema, manifest));
     }
 
@@ -79,7 +79,7 @@ public sealed class AppHostManifestTests
     public void Each_node_is_a_project_with_its_bindings_a_password_and_placeholders_for_every_address()
     {
         JsonObject resources = Resources();
-        Assert.Equal(["node1", "node2", "node3"], resources.Where(r => (string?)r.Value!["type"] == "project.v0").Select(r => r.Key));
+        Assert.Equal(["node1", "node2", "node3", "chat1", "chat2"], resources.Where(r => (string?)r.Value!["type"] == "project.v0").Select(r => r.Key));
         for (int k = 1; k <= 3; k++)
         {
             JsonNode node = resources[$"node{k}"]!;
@@ -118,6 +118,19 @@ public sealed class AppHostManifestTests
         string framework = Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory);
         string configuration = Path.GetDirectoryName(framework)!;
         return Path.Combine(RepositoryRoot.Path, "RedisClone.AppHost", "bin", Path.GetFileName(configuration), Path.GetFileName(framework), "RedisClone.AppHost.dll");
+    }
+
+    [Fact]
+    public void The_chat_sample_s_instances_each_use_one_node_with_the_password()
+    {
+        JsonObject resources = Resources();
+        foreach ((string chat, string node) in new[] { ("chat1", "node1"), ("chat2", "node3") })
+        {
+            JsonNode resource = resources[chat]!;
+            Assert.Equal("samples/RedisClone.Samples.Chat/RedisClone.Samples.Chat.csproj", (string?)resource["path"]);
+            Assert.Equal($"{{{node}.bindings.resp.host}}:{{{node}.bindings.resp.port}},password={{pubsub-password.value}}",
+                (string?)resource["env"]!["ConnectionStrings__pubsub"]);
+        }
     }
 
     private static JsonObject Resources() => JsonNode.Parse(File.ReadAllText(CommittedManifest))!["resources"]!.AsObject();

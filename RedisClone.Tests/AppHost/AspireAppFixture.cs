@@ -10,7 +10,8 @@ namespace RedisClone.Tests.AppHost;
 /// <summary>
 /// RedisClone.AppHost started by Aspire.Hosting.Testing as `dotnet run --project RedisClone.AppHost` starts it (DCP,
 /// project resources, health checks, the AppHost's own restart and dashboard properties), on random ports, with its
-/// telemetry sent to an <see cref="OtlpReceiver"/> in place of the dashboard.
+/// telemetry sent to an <see cref="OtlpReceiver"/> in place of the dashboard, and the chat sample (chat1 on node1,
+/// chat2 on node3).
 /// </summary>
 public sealed class AspireAppFixture : IAsyncLifetime
 {
@@ -24,9 +25,9 @@ public sealed class AspireAppFixture : IAsyncLifetime
     {
         Telemetry = await OtlpReceiver.StartAsync();
         App = await StartAsync($"--ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL={Telemetry.GrpcEndpoint}");
-        foreach (string node in new[] { "node1", "node2", "node3" })
+        foreach (string resource in new[] { "node1", "node2", "node3", "pubsub", "chat1", "chat2" })
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(node).WaitAsync(StartTimeout);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource).WaitAsync(StartTimeout);
         }
     }
 
@@ -55,7 +56,7 @@ public sealed class AspireAppFixture : IAsyncLifetime
     /// <summary>Node <paramref name="node"/>'s RESP port, as allocated for this run.</summary>
     public static int RespPort(DistributedApplication app, string node) => app.GetEndpoint(node, "resp").Port;
 
-    /// <summary>INFO server's process_id of a node, or null while it does not answer.</summary>
+    /// <summary>INFO server's process_id of a node, or null while it does not answer (Aspire's proxy accepts while the node is down).</summary>
     public static int? ProcessId(DistributedApplication app, string node)
     {
         try
@@ -64,7 +65,7 @@ public sealed class AspireAppFixture : IAsyncLifetime
             Match pid = Regex.Match(client.Call("INFO", "server"), @"process_id:(\d+)");
             return pid.Success ? int.Parse(pid.Groups[1].Value, CultureInfo.InvariantCulture) : null;
         }
-        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
         {
             return null;
         }
@@ -83,7 +84,7 @@ public sealed class AspireAppFixture : IAsyncLifetime
                     using RawClient client = RawClient.Connect(RespPort(app, node));
                     info = client.Call("INFO", "gossip");
                 }
-                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+                catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or OperationCanceledException)
                 {
                     return false;
                 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RedisClone.Tests.Infrastructure;
@@ -123,6 +124,21 @@ public sealed class AspireAppTests(AspireAppFixture fixture)
         Assert.Equal("to the new node2", (string?)(await onNode2.ReadAsync().AsTask().WaitAsync(MessageDeadline)).Message);
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task A_chat_message_sent_to_chat1_reaches_a_client_of_chat2_through_the_cluster()
+    {
+        // The sample's two instances have SignalR backplanes on different nodes (chat1 on node1, chat2 on node3).
+        await using HubConnection onChat1 = new HubConnectionBuilder().WithUrl(new Uri(App.GetEndpoint("chat1", "http"), "/chat")).Build();
+        await using HubConnection onChat2 = new HubConnectionBuilder().WithUrl(new Uri(App.GetEndpoint("chat2", "http"), "/chat")).Build();
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        onChat2.On<string, string, string>("message", (user, text, instance) => received.TrySetResult($"{user}: {text} (sent to {instance})"));
+        await onChat1.StartAsync();
+        await onChat2.StartAsync();
+
+        await onChat1.InvokeAsync("Send", "ann", "hello from chat1");
+        Assert.Equal("ann: hello from chat1 (sent to chat1)", await received.Task.WaitAsync(MessageDeadline));
+    }
+
     private async Task<ConnectionMultiplexer> Connect(string node) =>
         await ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
         {
@@ -145,7 +161,7 @@ public sealed class AspireAppShutdownTests
     public async Task A_stopped_node_stays_stopped_and_stopping_the_app_leaves_no_node_process_behind()
     {
         var pids = new List<int>();
-        DistributedApplication app = await AspireAppFixture.StartAsync("--nodes", "2");
+        DistributedApplication app = await AspireAppFixture.StartAsync("--nodes", "2", "--sample", "false");
         try
         {
             Assert.Equal(["node1", "node2"], app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ProjectResource>().Select(r => r.Name));
