@@ -1,8 +1,12 @@
 namespace RedisClone.Tests.AppHost;
 
-/// <summary>AppHost tests each run a whole cluster of node processes: one at a time, not beside each other.</summary>
+/// <summary>
+/// Tests of the Aspire AppHost share one started app (three nodes and an OTLP receiver standing in for the dashboard):
+/// starting it costs about 20 s on two cores. They run one at a time, and the tests that start an app of their own
+/// run in this collection too, never beside it.
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class AppHostCollection
+public sealed class AppHostCollection : ICollectionFixture<AspireAppFixture>
 {
-    public const string Name = "AppHost processes";
+    public const string Name = "Aspire AppHost";
 }
