@@ -75,8 +75,6 @@ public sealed class FaultCluster : IAsyncDisposable
 
     public RunningNode Node(int node) => _nodes[node - 1] ?? throw new InvalidOperationException($"node {node} is not running");
 
-    public bool IsRunning(int node) => _nodes[node - 1] is { HasExited: false };
-
     /// <summary>SIGKILL, as a crash: the node is gone at once.</summary>
     public void Kill(int node)
     {

@@ -28,8 +28,7 @@ public sealed record GossipCounters(IReadOnlyDictionary<string, long> Totals, IR
                     fields.GetValueOrDefault("state") == "alive",
                     fields.GetValueOrDefault("link") == "up",
                     Number(fields.GetValueOrDefault("dropped")),
-                    Number(fields.GetValueOrDefault("replay_gaps")),
-                    Number(fields.GetValueOrDefault("evicted")));
+                    Number(fields.GetValueOrDefault("replay_gaps")));
             }
             else if (long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out long number))
             {
@@ -44,4 +43,4 @@ public sealed record GossipCounters(IReadOnlyDictionary<string, long> Totals, IR
 
 /// <summary>One peer as a node reports it: <see cref="Dropped"/> is sender side (numbered for the peer, never sent),
 /// <see cref="ReplayGaps"/> receiver side (from the peer, never arrived).</summary>
-public sealed record PeerCounters(bool Alive, bool LinkUp, long Dropped, long ReplayGaps, long Evicted);
+public sealed record PeerCounters(bool Alive, bool LinkUp, long Dropped, long ReplayGaps);
