@@ -227,16 +227,24 @@ public sealed class MessageLog
         }
     }
 
-    // The newest message always stays, whatever its size: a message bigger than the whole window is still sent, so
-    // memory per peer is at most the window plus one message.
+    // The first message not yet sent does not count against the byte bound: a message bigger than the whole window is
+    // still sent even when others arrive behind it before the sender takes it, and memory per peer stays at most the
+    // window plus one message. A link down long enough still loses it to the count or age bound, counted.
     private void TrimWindow(long now)
     {
         while (_head < _entries.Count
-            && (_entries.Count - _head > _maxMessages || (_bytes > _maxBytes && _entries.Count - _head > 1) || now - _entries[_head].EnqueuedAt > _maxAgeMs))
+            && (_entries.Count - _head > _maxMessages || _bytes - FirstUnsentBytes() > _maxBytes || now - _entries[_head].EnqueuedAt > _maxAgeMs))
         {
             CountRemoval(_entries[_head].Message.Sequence);
             RemoveFirst();
         }
+    }
+
+    private long FirstUnsentBytes()
+    {
+        ulong first = _entries[_head].Message.Sequence;
+        long index = _head + (long)(Math.Max(_handedOut + 1, first) - first);
+        return index < _entries.Count ? _entries[(int)index].Size + EntryOverhead : 0;
     }
 
     private void CountRemoval(ulong sequence)

@@ -148,6 +148,8 @@ public sealed partial class PeerLink : IAsyncDisposable
         {
             LogDropped(Address, reason);
             current.Cancel();
+            // Down from now on, not once the connection has finished unwinding: INFO and interest waits see it at once.
+            MarkDisconnected();
         }
     }
 

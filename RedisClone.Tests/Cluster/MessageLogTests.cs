@@ -66,6 +66,21 @@ public class MessageLogTests
     }
 
     [Fact]
+    public void A_message_bigger_than_the_byte_window_is_not_dropped_when_others_arrive_before_it_is_sent()
+    {
+        var log = new MessageLog(maxMessages: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000);
+        Append(log, 8 * 1024 * 1024);
+        Append(log);
+        Append(log);
+        Assert.Equal(0, log.Dropped);
+        Assert.Equal([1UL], Take(log, 0));
+        Assert.Equal([2UL, 3UL], Take(log, 1));
+        Append(log); // now the big one, sent, leaves the window
+        Assert.Equal(0, log.Dropped);
+        Assert.Equal(1, log.Evicted);
+    }
+
+    [Fact]
     public void A_message_of_a_part_or_more_goes_alone_and_small_ones_around_it_are_batched()
     {
         var log = new MessageLog(maxMessages: 1000, maxBytes: 1 << 30, maxAgeMs: 60_000);
