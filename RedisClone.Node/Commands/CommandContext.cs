@@ -142,6 +142,30 @@ public static class ValueAccess
     }
 
     /// <summary>
+    /// The collection of type <typeparamref name="T"/> at <paramref name="key"/> (null when absent, counted as a miss);
+    /// false, with WRONGTYPE written, when the key holds another type. Like Redis's lookupKeyRead/checkType.
+    /// </summary>
+    public static bool TryGetCollection<T>(this CommandContext context, ReadOnlySpan<byte> key, out int slot, out T? value)
+        where T : CollectionValue
+    {
+        slot = context.Db.Lookup(key);
+        if (slot < 0)
+        {
+            context.Keyspace.Stats.KeyspaceMisses++;
+            value = null;
+            return true;
+        }
+        context.Keyspace.Stats.KeyspaceHits++;
+        value = context.Db.ValueAt(slot) as T;
+        if (value is null)
+        {
+            context.Reply.WriteError(RespLiterals.WrongType);
+            return false;
+        }
+        return true;
+    }
+
+    /// <summary>
     /// Redis's getExpireMillisecondsOrReply: a positive count in <paramref name="unitMs"/> (1000 for seconds), relative
     /// to now unless <paramref name="absolute"/>, turned into a unix-ms due time; errors are written as Redis words them.
     /// </summary>

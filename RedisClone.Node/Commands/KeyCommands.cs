@@ -76,6 +76,7 @@ public static class KeyCommands
     {
         null => "none",
         byte[] or GrowableString => "string",
+        CollectionValue collection => collection.TypeName,
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 
@@ -312,6 +313,7 @@ public static class KeyCommands
     {
         byte[] bytes => bytes.Clone(),
         GrowableString growing => growing.Span.ToArray(),
+        CollectionValue collection => collection.Clone(),
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 
@@ -384,6 +386,7 @@ public static class KeyCommands
         (byte[] bytes, _) when bytes.Length <= EmbstrSizeLimit => "embstr",
         (byte[], _) => "raw",
         (GrowableString, _) => "raw",
+        (CollectionValue collection, _) => collection.EncodingName,
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 

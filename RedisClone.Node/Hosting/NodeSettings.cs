@@ -42,6 +42,9 @@ public sealed class NodeSettings
     /// </summary>
     public int PubSubRoundPauseMaxUs { get; set; } = 20_000;
 
+    /// <summary>The size settings that decide collection encodings (OBJECT ENCODING).</summary>
+    public Storage.CollectionLimits Collections { get; } = new();
+
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 
@@ -153,6 +156,23 @@ public static class SettingCatalog
         new("pubsub-round-pause-max-us", "PubSubRoundPauseMaxUs", "busy delivery rounds are followed by a pause so each send to a subscriber carries more messages: 8x the round after a backlogged round (2 KB or more per subscriber), at most this many microseconds, otherwise 4x, at most a quarter of it; 0 sends at once (default 20000)", true,
             s => s.PubSubRoundPauseMaxUs.ToString(CultureInfo.InvariantCulture),
             (s, v) => Integer(v, 0, 1_000_000, us => s.PubSubRoundPauseMaxUs = (int)us)),
+        // Redis 7 names with their old ziplist aliases, which read and write the same setting.
+        .. Sized("hash-max-listpack-entries", "hash-max-ziplist-entries", "HashMaxListpackEntries", "hash fields kept in the compact (listpack) encoding (default 128)", memory: false, l => l.HashMaxListpackEntries, (l, v) => l.HashMaxListpackEntries = v),
+        .. Sized("hash-max-listpack-value", "hash-max-ziplist-value", "HashMaxListpackValue", "longest hash field or value in the compact encoding, in bytes (default 64)", memory: true, l => l.HashMaxListpackValue, (l, v) => l.HashMaxListpackValue = v),
+        .. Sized("zset-max-listpack-entries", "zset-max-ziplist-entries", "ZSetMaxListpackEntries", "sorted-set members kept in the compact (listpack) encoding (default 128)", memory: false, l => l.ZSetMaxListpackEntries, (l, v) => l.ZSetMaxListpackEntries = v),
+        .. Sized("zset-max-listpack-value", "zset-max-ziplist-value", "ZSetMaxListpackValue", "longest sorted-set member in the compact encoding, in bytes (default 64)", memory: true, l => l.ZSetMaxListpackValue, (l, v) => l.ZSetMaxListpackValue = v),
+        new("set-max-intset-entries", "SetMaxIntsetEntries", "set members kept in the integer-set encoding while all are integers (default 512)", true,
+            s => s.Collections.SetMaxIntsetEntries.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, 0, long.MaxValue, n => s.Collections.SetMaxIntsetEntries = n)),
+        new("list-max-listpack-size", "ListMaxListpackSize", "quicklist node size: positive, entries per node; -1..-5, 4/8/16/32/64 KB per node (default -2)", true,
+            s => s.Collections.ListMaxListpackSize.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, int.MinValue, int.MaxValue, n => s.Collections.ListMaxListpackSize = n)),
+        new("list-max-ziplist-size", "ListMaxZiplistSize", "old name of list-max-listpack-size", true,
+            s => s.Collections.ListMaxListpackSize.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, int.MinValue, int.MaxValue, n => s.Collections.ListMaxListpackSize = n)),
+        new("list-compress-depth", "ListCompressDepth", "quicklist nodes left uncompressed at each end; accepted, the node does not compress (default 0)", true,
+            s => s.Collections.ListCompressDepth.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, 0, int.MaxValue, n => s.Collections.ListCompressDepth = n)),
         new("notify-keyspace-events", "NotifyKeyspaceEvents", "keyspace notifications to publish, as Redis's flag letters (default: none)", true,
             s => s.NotifyKeyspaceEvents,
             (s, v) => PubSub.KeyspaceEvents.TryParse(v, out PubSub.KeyspaceEventFlags flags) ? Ok(() => s.NotifyKeyspaceEvents = PubSub.KeyspaceEvents.Format(flags)) : "argument must be a combination of the letters K E g $ l s h z x e t m n d A"),
@@ -224,6 +244,21 @@ public static class SettingCatalog
             limits[name] = new Server.OutputBufferLimit(hard, soft, seconds);
         }
         return limits;
+    }
+
+    /// <summary>A collection size setting under its Redis 7 name and its old ziplist alias; values take units (64kb).</summary>
+    private static SettingDescriptor[] Sized(string name, string alias, string configKey, string help, bool memory,
+        Func<Storage.CollectionLimits, long> get, Action<Storage.CollectionLimits, long> set)
+    {
+        Func<NodeSettings, string> read = s => get(s.Collections).ToString(CultureInfo.InvariantCulture);
+        Func<NodeSettings, string, string?> write = memory
+            ? (s, v) => Memory(v, 0, long.MaxValue, n => set(s.Collections, n))
+            : (s, v) => Integer(v, 0, long.MaxValue, n => set(s.Collections, n));
+        return
+        [
+            new(name, configKey, help, true, read, write),
+            new(alias, configKey.Replace("Listpack", "Ziplist", StringComparison.Ordinal), "old name of " + name, true, read, write),
+        ];
     }
 
     public static SettingDescriptor? Find(string name) =>

@@ -162,6 +162,21 @@ public sealed class Database
         return true;
     }
 
+    /// <summary>
+    /// A command changed the collection at <paramref name="key"/> in place: WATCH sees it, and an emptied collection's
+    /// key goes away (Redis never keeps an empty hash, list, set or sorted set). True when the key was removed, so the
+    /// caller can fire Redis's "del" notification after its own.
+    /// </summary>
+    public bool CollectionChanged(ReadOnlySpan<byte> key, CollectionValue value)
+    {
+        if (value.Count == 0)
+        {
+            return Delete(key);
+        }
+        KeyModified(key);
+        return false;
+    }
+
     /// <summary>Sets or clears (with <see cref="KeyTable.NoExpiry"/>) the due time of the key at a slot.</summary>
     public void SetExpireAt(int slot, long expireAt)
     {

@@ -1,0 +1,18 @@
+namespace RedisClone.Node.Storage;
+
+/// <summary>
+/// The size settings that decide a collection's encoding (Redis's hash-max-listpack-entries and friends). The node
+/// reads them when a write converts a value, so CONFIG SET applies to values written afterwards, as in Redis.
+/// </summary>
+public sealed class CollectionLimits
+{
+    public long HashMaxListpackEntries { get; set; } = 128;
+    public long HashMaxListpackValue { get; set; } = 64;
+    public long SetMaxIntsetEntries { get; set; } = 512;
+    public long ZSetMaxListpackEntries { get; set; } = 128;
+    public long ZSetMaxListpackValue { get; set; } = 64;
+
+    /// <summary>list-max-listpack-size: positive, entries per quicklist node; -1..-5, node size 4/8/16/32/64 KB.</summary>
+    public long ListMaxListpackSize { get; set; } = -2;
+    public long ListCompressDepth { get; set; }
+}
