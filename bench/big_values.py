@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/big_values.py - big values on one server: growing a value with APPEND, a big SET, and the idle RSS after.
 
-Usage: python3 bench/big_values.py PORT PID [--appends 40] [--piece-mb 10] [--set-mb 100] [--idle-wait 10]
+Usage: python3 bench/big_values.py PORT PID [--appends 40] [--piece-mb 10] [--set-mb 100] [--set-repeat 1] [--idle-wait 10]
 
 Measures, against the server listening on 127.0.0.1:PORT whose process is PID (its /proc/PID/status is read):
   - APPEND: --appends pieces of --piece-mb MB to one key, one after another; total seconds, the slowest PING answered
@@ -53,6 +53,7 @@ def main():
     ap.add_argument("--appends", type=int, default=40)
     ap.add_argument("--piece-mb", type=int, default=10)
     ap.add_argument("--set-mb", type=int, default=100)
+    ap.add_argument("--set-repeat", type=int, default=1, help="SET the big value this many times, one figure each")
     ap.add_argument("--idle-wait", type=float, default=10)
     o = ap.parse_args()
     s = connect(o.port)
@@ -82,9 +83,10 @@ def main():
     print(f"append_peak_rss_mb {status(o.pid, 'VmHWM') / 2**20:.0f}")
 
     value = b"y" * (o.set_mb * 2**20)
-    t = time.perf_counter()
-    send(s, command("SET", "big:set", value)); reply(s)
-    print(f"set_{o.set_mb}mb_s {time.perf_counter() - t:.2f}")
+    for _ in range(o.set_repeat):
+        t = time.perf_counter()
+        send(s, command("SET", "big:set", value)); reply(s)
+        print(f"set_{o.set_mb}mb_s {time.perf_counter() - t:.2f}")
     print(f"peak_rss_mb {status(o.pid, 'VmHWM') / 2**20:.0f}")
     del value, piece
     send(s, command("DEL", "big:append", "big:set")); reply(s)

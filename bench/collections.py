@@ -1,0 +1,170 @@
+#!/usr/bin/env python3
+"""bench/collections.py - hashes, lists, sets and sorted sets: memory per element and redis-benchmark rates,
+the node beside redis-server 7, on this machine.
+
+Usage: python3 bench/collections.py [--elements 1000000] [--requests 100000] [--skip-memory] [--skip-rates]
+  Builds the node in Release, starts it and redis-server on 127.0.0.1 (ports 7611/7612), one process per measurement.
+
+Memory: for each type, a fresh server of each kind is loaded (pipelined RESP over one socket) with --elements small
+elements in two shapes: one key holding all of them (Redis: hashtable/quicklist/hashtable/skiplist), and keys of 100
+elements each (Redis: listpack/quicklist/intset-or-hashtable/listpack). Printed: RSS growth (VmRSS after the load
+less VmRSS before, after a second's rest) in MB, bytes per element, and node/Redis.
+Rates: redis-benchmark -q -n --requests -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset,
+unpipelined (-c 50) and -P 16, servers alternating, one run each. Only 127.0.0.1 is contacted.
+"""
+import argparse, os, socket, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NODE_DLL = os.path.join(ROOT, "RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll")
+TESTS = "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset"
+
+
+def rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+def start(kind, port):
+    if kind == "redis":
+        args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    else:
+        args = ["dotnet", NODE_DLL, "--port", str(port), "--bind", "127.0.0.1"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{kind} did not start on port {port}")
+
+
+def stop(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def encode(*args):
+    out = [b"*%d\r\n" % len(args)]
+    for a in args:
+        a = a if isinstance(a, bytes) else str(a).encode()
+        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
+    return b"".join(out)
+
+
+def load(port, commands):
+    """Sends the commands pipelined, 1,000 at a time, and reads every reply (counting CRLF-terminated lines is enough:
+    every reply here is an integer or a status)."""
+    s = socket.create_connection(("127.0.0.1", port))
+    batch = []
+    def flush():
+        s.sendall(b"".join(batch))
+        want = len(batch)
+        got = 0
+        buf = b""
+        while got < want:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                raise EOFError("closed")
+            buf += chunk
+            got += buf.count(b"\r\n")
+            buf = buf[buf.rfind(b"\r\n") + 2:]
+            if chunk.startswith(b"-") or b"\r\n-" in chunk:
+                raise RuntimeError(chunk[:200])
+        batch.clear()
+    for c in commands:
+        batch.append(c)
+        if len(batch) == 1000:
+            flush()
+    if batch:
+        flush()
+    s.close()
+
+
+def commands(kind, elements, per_key):
+    for i in range(elements):
+        key = f"{kind}:{i // per_key}" if per_key else f"{kind}:all"
+        member = f"element:{i:07d}"
+        if kind == "hash":
+            yield encode("HSET", key, member, f"value:{i % 10000}")
+        elif kind == "list":
+            yield encode("RPUSH", key, member)
+        elif kind == "set":
+            yield encode("SADD", key, member)
+        else:
+            yield encode("ZADD", key, i, member)
+
+
+def memory(elements):
+    print(f"## Memory: {elements:,} elements, RSS growth in MB (bytes per element)\n")
+    print("| type | shape | Redis | node | node / Redis |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for kind in ("hash", "list", "set", "zset"):
+        for shape, per_key in (("one key", 0), ("100 per key", 100)):
+            grown = {}
+            for server, port in (("redis", 7612), ("node", 7611)):
+                proc = start(server, port)
+                try:
+                    time.sleep(1)
+                    before = rss(proc.pid)
+                    load(port, commands(kind, elements, per_key))
+                    time.sleep(1)
+                    grown[server] = rss(proc.pid) - before
+                finally:
+                    stop(proc)
+            r, n = grown["redis"], grown["node"]
+            print(f"| {kind} | {shape} | {r / 2**20:.0f} ({r / elements:.0f}) | {n / 2**20:.0f} ({n / elements:.0f}) | {n / max(r, 1):.2f} |", flush=True)
+    print()
+
+
+def rates(requests):
+    print(f"## redis-benchmark -q -c 50 -n {requests:,} -t {TESTS} (requests per second)\n")
+    procs = {"redis": start("redis", 7612), "node": start("node", 7611)}
+    ports = {"redis": 7612, "node": 7611}
+    try:
+        results = {}
+        for pipeline in ("1", "16"):
+            for server in ("redis", "node") if pipeline == "1" else ("node", "redis"):
+                out = subprocess.run(["redis-benchmark", "-p", str(ports[server]), "-c", "50", "-n", str(requests),
+                                      "-P", pipeline, "-q", "-t", TESTS], capture_output=True, text=True, timeout=600).stdout
+                for line in out.replace("\r", "\n").splitlines():
+                    if "requests per second" in line:
+                        name = line.split(":")[0].strip()
+                        results[(pipeline, server, name)] = float(line.split(":")[1].split()[0])
+        names = [k[2] for k in results if k[0] == "1" and k[1] == "redis"]
+        print("| test | Redis | node | node / Redis | Redis -P 16 | node -P 16 | node / Redis |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name in names:
+            row = [results.get((p, s, name), 0) for p in ("1", "16") for s in ("redis", "node")]
+            print(f"| {name} | {row[0]:,.0f} | {row[1]:,.0f} | {row[1] / max(row[0], 1):.2f} | {row[2]:,.0f} | {row[3]:,.0f} | {row[3] / max(row[2], 1):.2f} |")
+    finally:
+        for p in procs.values():
+            stop(p)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--elements", type=int, default=1_000_000)
+    ap.add_argument("--requests", type=int, default=100_000)
+    ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-rates", action="store_true")
+    o = ap.parse_args()
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "RedisClone.Node"), "-c", "Release", "-v", "q", "-nologo"],
+                   check=True, stdout=subprocess.DEVNULL)
+    print(f"load average at start: {os.getloadavg()[0]:.1f}\n")
+    if not o.skip_memory:
+        memory(o.elements)
+    if not o.skip_rates:
+        rates(o.requests)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
