@@ -90,7 +90,12 @@ public static class CommandDispatcher
         }
         long ended = Stopwatch.GetTimestamp();
         context.ClockMark = ended;
-        command.Microseconds += (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
+        long microseconds = (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
+        command.Microseconds += microseconds;
+        if (microseconds >= context.Server.SlowCommandMicroseconds)
+        {
+            context.Server.CommandWasSlow(context, command, microseconds);
+        }
         context.Server.Metrics.Command(command.OperationName, context.Reply.ErrorCount != errorsBefore, started, ended);
         command.Calls++;
         if (context.Reply.ErrorCount != errorsBefore)
