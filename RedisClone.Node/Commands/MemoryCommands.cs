@@ -20,6 +20,9 @@ public static class MemoryCommands
     private const long ObjectHeader = 16;
     private const long DictEntry = 24;
 
+    // Redis's PROTO_MBULK_BIG_ARG.
+    private const int BigArgument = 32 * 1024;
+
     public static void Register(CommandTable t)
     {
         t.Add(new CommandDefinition("memory", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for memory diagnostics commands.", "4.0.0", "server", "Depends on subcommand.")).WithSubcommands(
@@ -72,6 +75,9 @@ public static class MemoryCommands
             "int" => ObjectHeader,
             // robj and sds in one allocation, always with the 3-byte header of sdshdr8.
             "embstr" => Allocation(ObjectHeader + 3 + bytes.Length + 1),
+            // Redis reads an argument of 32 KB or more straight into a query buffer sized for it and its CRLF, and keeps
+            // that buffer as the value.
+            _ when encoding == StringEncoding.Auto && bytes.Length >= BigArgument => ObjectHeader + Allocation(SdsHeader(bytes.Length + 2) + bytes.Length + 3),
             _ => ObjectHeader + Allocation(SdsHeader(bytes.Length) + bytes.Length + 1),
         },
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
