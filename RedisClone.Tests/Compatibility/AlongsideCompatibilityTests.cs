@@ -1,3 +1,4 @@
+using RedisClone.Tests.Diagnostics;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Compatibility;
@@ -29,7 +30,6 @@ public sealed class AlongsideCompatibilityTests(DifferentialFixture fixture) : D
             CONFIG SET slowlog-max-len 1k
             CONFIG GET slowlog-log-slower-than
             CONFIG GET slowlog-max-len
-            CONFIG GET slowlog*
             """,
         // With slowlog-log-slower-than 0 every command is logged, SLOWLOG RESET included (it is logged after it ran).
         ["slowlog-counts"] = """
@@ -254,6 +254,57 @@ public sealed class AlongsideCompatibilityTests(DifferentialFixture fixture) : D
     [RequiresToolTheory("redis-server")]
     [MemberData(nameof(Cases))]
     public void Replies_match_redis(string script) => AssertSameReplies(Scripts[script]);
+
+    /// <summary>
+    /// SLOWLOG keeps at most 32 arguments and 128 bytes of each, and hides passwords: the arguments it shows for the
+    /// same commands must be redis-server's (ids, times, durations and addresses differ, and are not compared).
+    /// </summary>
+    [RequiresToolFact("redis-server")]
+    public void Slowlog_keeps_arguments_as_redis_does()
+    {
+        Assert.True(Fixture.Redis.Available, "redis-server is not running:\n" + Fixture.Redis.Log);
+        string[][] commands =
+        [
+            ["ECHO", new string('a', 128)],
+            ["ECHO", new string('b', 129)],
+            ["ECHO", new string('c', 1000)],
+            ["DEL", .. Enumerable.Range(0, 31).Select(i => "k" + i)],
+            ["DEL", .. Enumerable.Range(0, 32).Select(i => "k" + i)],
+            ["DEL", .. Enumerable.Range(0, 100).Select(i => i == 50 ? new string('x', 300) : "k" + i)],
+            ["MSET", .. Enumerable.Range(0, 40).SelectMany(i => new[] { "k" + i, new string('v', 200) })],
+            ["AUTH", "nosuch-password"],
+            ["AUTH", "someone", "nosuch-password"],
+            ["HELLO", "2", "AUTH", "someone", "nosuch-password"],
+            ["CONFIG", "SET", "requirepass", ""],
+        ];
+        Assert.Equal(SlowlogArguments(Fixture.Redis.Port, commands), SlowlogArguments(Fixture.Node.Port, commands));
+    }
+
+    /// <summary>Runs each command with every command logged, then reads back the arguments the slow log kept for it.</summary>
+    private static List<string> SlowlogArguments(int port, string[][] commands)
+    {
+        using RawClient client = RawClient.Connect(port);
+        Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "slowlog-log-slower-than", "0"));
+        try
+        {
+            var kept = new List<string>();
+            foreach (string[] command in commands)
+            {
+                Assert.Equal("+OK\r\n", client.Call("SLOWLOG", "RESET"));
+                client.Call(command);
+                // Newest first: the command, then the RESET.
+                List<object?> entries = RespValue.List(RespValue.Parse(client.Call("SLOWLOG", "GET", "2")));
+                List<object?> arguments = RespValue.List(RespValue.List(entries[0])[3]);
+                kept.Add(string.Join(" | ", arguments));
+            }
+            return kept;
+        }
+        finally
+        {
+            Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "slowlog-log-slower-than", "10000"));
+            client.Call("SLOWLOG", "RESET");
+        }
+    }
 
     /// <summary>MEMORY USAGE of bigger strings and keys, past each sds header and allocation size step.</summary>
     [RequiresToolFact("redis-server")]
