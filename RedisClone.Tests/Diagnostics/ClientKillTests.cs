@@ -152,6 +152,8 @@ public sealed class ClientKillTests(NodeFixture node) : IClassFixture<NodeFixtur
         Assert.True(other.Contains(" qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=60 ", StringComparison.Ordinal), other);
         Assert.Contains(" tot-mem=60 ", other, StringComparison.Ordinal);
         Assert.Contains(" multi=2 ", other, StringComparison.Ordinal);
+        // As in Redis, cmd= is the command last looked up, a queued one included; NULL after an unknown one.
+        Assert.Contains(" cmd=set ", other, StringComparison.Ordinal);
 
         // An unfinished command waits in the query buffer.
         const string Partial = "*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$10\r\n12345";
@@ -165,6 +167,10 @@ public sealed class ClientKillTests(NodeFixture node) : IClassFixture<NodeFixtur
         queuing.Send("67890\r\n");
         Assert.Equal("+QUEUED\r\n", queuing.ReadReply());
         Assert.Equal("+OK\r\n", queuing.Call("DISCARD"));
+        Assert.StartsWith("-ERR unknown command", queuing.Call("NOSUCH"), StringComparison.Ordinal);
+        Assert.Contains(" cmd=NULL ", Line(asking.Call("CLIENT", "LIST"), Address(queuing)), StringComparison.Ordinal);
+        Assert.StartsWith("-ERR wrong number", queuing.Call("GET"), StringComparison.Ordinal);
+        Assert.Contains(" cmd=get ", Line(asking.Call("CLIENT", "LIST"), Address(queuing)), StringComparison.Ordinal);
     }
 
     private static string Line(string list, string address) =>
