@@ -23,6 +23,7 @@ public static class ClientCommands
             new("info", 2, Conn, c => c.Reply.WriteVerbatim(Describe(c.Client, c) + "\n"), "@slow @connection", new("Returns information about the connection.", "6.2.0", "connection", "O(1)")),
             new("kill", -3, Conn | CommandFlags.Admin, Kill, "@admin @slow @dangerous @connection", new("Terminates open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
                 "ip:port:string|[ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username:string] [ADDR ip:port:string] [LADDR ip:port:string] [SKIPME YES|NO] [MAXAGE maxage:integer]")),
+            new("reply", 3, Conn, Reply, "@slow @connection", new("Instructs the server whether to reply to commands.", "3.2.0", "connection", "O(1)", "ON|OFF|SKIP")),
             new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow @connection", new("Returns helpful text about the different subcommands.", "5.0.0", "connection", "O(1)"))));
     }
 
@@ -77,16 +78,54 @@ public static class ClientCommands
         c.Reply.WriteOk();
     }
 
-    /// <summary>One CLIENT LIST line, with Redis 7.2's fields in Redis's order.</summary>
+    /// <summary>CLIENT REPLY ON answers OK; OFF and SKIP answer nothing (their own reply is the first one dropped).</summary>
+    private static void Reply(CommandContext c)
+    {
+        if (c.ArgIs(2, "ON"u8))
+        {
+            c.Client.RepliesOn();
+            c.Reply.WriteOk();
+        }
+        else if (c.ArgIs(2, "OFF"u8))
+        {
+            c.Client.RepliesOff();
+        }
+        else if (c.ArgIs(2, "SKIP"u8))
+        {
+            c.Client.SkipNextReply();
+        }
+        else
+        {
+            c.SyntaxError();
+        }
+    }
+
+    /// <summary>
+    /// One CLIENT LIST line, with Redis 7.2's fields in Redis's order. Memory fields count what the node holds for the
+    /// client: qbuf (received, not yet consumed), argv-mem (the running command's arguments, so only for the client
+    /// asking), multi-mem (queued commands), omem (replies and messages not yet sent) and tot-mem, their sum. qbuf-free,
+    /// rbs and rbp are 0: the receive and reply buffers are the transport's pooled segments, not the client's own.
+    /// </summary>
     public static string Describe(ClientSession client, CommandContext c)
     {
         long now = Environment.TickCount64;
         bool isSelf = client == c.Client;
+        long argvBytes = 0;
+        if (isSelf)
+        {
+            for (int i = 0; i < c.Args.Count; i++)
+            {
+                argvBytes += c.Args[i].Length;
+            }
+        }
+        long queued = client.QueuedBytes;
+        long output = client.PendingOutputBytes;
+        long total = client.QueryBufferLength + argvBytes + queued + output;
         return string.Create(CultureInfo.InvariantCulture,
             $"id={client.Id} addr={client.RemoteAddress} laddr={client.LocalAddress} fd={client.Fd} name={client.Name} " +
             $"age={(now - client.ConnectedAt) / 1000} idle={(isSelf ? 0 : (now - client.LastInteraction) / 1000)} flags={client.Flags} db={client.DbIndex} " +
             $"sub={client.ChannelCount} psub={client.PatternCount} ssub={client.ShardChannelCount} multi={(client.InMulti ? client.Queued!.Count : -1)} " +
-            $"qbuf={client.QueryBufferLength} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem={client.PendingOutputBytes} tot-mem=0 " +
+            $"qbuf={client.QueryBufferLength} qbuf-free=0 argv-mem={argvBytes} multi-mem={queued} rbs=0 rbp=0 obl=0 oll=0 omem={output} tot-mem={total} " +
             $"events=r cmd={(isSelf ? c.Command.FullName : client.LastCommand)} user=default redir=-1 resp={client.Protocol} lib-name={client.LibName} lib-ver={client.LibVersion}");
     }
 
@@ -97,8 +136,8 @@ public static class ClientCommands
         {
             if (c.ArgIs(i, "TYPE"u8) && i + 1 < c.Args.Count)
             {
-                string type = c.ArgString(++i).ToLowerInvariant();
-                if (type is not ("normal" or "pubsub" or "master" or "replica" or "slave"))
+                string? type = ParseType(c.ArgString(++i));
+                if (type is null)
                 {
                     c.Reply.WriteError($"ERR Unknown client type '{c.ArgString(i)}'");
                     return;
@@ -134,7 +173,18 @@ public static class ClientCommands
         c.Reply.WriteVerbatim(text.ToString());
     }
 
+    /// <summary>Redis's client type; the node has no master or replica connections (a MONITOR client is normal, as in Redis).</summary>
     private static string TypeOf(ClientSession client) => client.SubscriptionCount > 0 ? "pubsub" : "normal";
+
+    /// <summary>The type a TYPE filter names ("replica" and "slave" are one type), or null when Redis knows no such type.</summary>
+    private static string? ParseType(string name) => name.ToLowerInvariant() switch
+    {
+        "normal" => "normal",
+        "pubsub" => "pubsub",
+        "master" => "master",
+        "replica" or "slave" => "slave",
+        _ => null,
+    };
 
     private static void Kill(CommandContext c)
     {
@@ -148,7 +198,7 @@ public static class ClientCommands
                 c.Reply.WriteError("ERR No such client");
                 return;
             }
-            target.Kill();
+            target.Kill(c.Client);
             c.Reply.WriteOk();
             return;
         }
@@ -173,8 +223,8 @@ public static class ClientCommands
             }
             else if (c.ArgIs(i, "TYPE"u8))
             {
-                string type = value.ToLowerInvariant();
-                if (type is not ("normal" or "pubsub" or "master" or "replica" or "slave"))
+                string? type = ParseType(value);
+                if (type is null)
                 {
                     c.Reply.WriteError($"ERR Unknown client type '{value}'");
                     return;
@@ -191,7 +241,12 @@ public static class ClientCommands
             }
             else if (c.ArgIs(i, "USER"u8))
             {
-                targets = targets.Where(_ => value == "default");
+                // Every connection is the default user's, authenticated or not (as in Redis, which has no other user here).
+                if (value != "default")
+                {
+                    c.Reply.WriteError($"ERR No such user '{value}'");
+                    return;
+                }
             }
             else if (c.ArgIs(i, "SKIPME"u8))
             {
@@ -231,7 +286,7 @@ public static class ClientCommands
             {
                 continue;
             }
-            target.Kill();
+            target.Kill(c.Client);
             killed++;
         }
         c.Reply.WriteInteger(killed);
@@ -253,6 +308,7 @@ public static class ClientCommands
         "LIST [options ...]", "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)", "      Return clients of specified type.",
         "    * ID <client-id> [<client-id> ...]", "      Return clients of specified IDs only.",
+        "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
         "SETINFO <option> <value>", "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.", "    * LIB-VER: the client lib version.",
         "SETNAME <name>", "    Assign the name <name> to the current connection.");

@@ -21,9 +21,12 @@ public static class CommandDispatcher
         CommandDefinition? command = context.FindCommand(args[0]);
         if (command is null)
         {
+            // Redis's lastcmd is set at lookup, so CLIENT LIST shows what was last looked up, queued or refused ones too.
+            client.LastCommand = "NULL";
             Reject(context, null, UnknownCommand(args));
             return;
         }
+        client.LastCommand = command.FullName;
         if (!command.ArityAccepts(args.Count))
         {
             Reject(context, command, RespLiterals.WrongArity(command.FullName));
@@ -34,9 +37,11 @@ public static class CommandDispatcher
             CommandDefinition? sub = command.FindSubcommand(args[1]);
             if (sub is null)
             {
+                client.LastCommand = "NULL";
                 Reject(context, null, RespLiterals.UnknownSubcommand(args[1], command.Name));
                 return;
             }
+            client.LastCommand = sub.FullName;
             if (!sub.ArityAccepts(args.Count))
             {
                 Reject(context, sub, RespLiterals.WrongArity(sub.FullName));
@@ -90,7 +95,12 @@ public static class CommandDispatcher
         }
         long ended = Stopwatch.GetTimestamp();
         context.ClockMark = ended;
-        command.Microseconds += (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
+        long microseconds = (long)Stopwatch.GetElapsedTime(started, ended).TotalMicroseconds;
+        command.Microseconds += microseconds;
+        if (microseconds >= context.Server.SlowCommandMicroseconds)
+        {
+            context.Server.CommandWasSlow(context, command, microseconds);
+        }
         context.Server.Metrics.Command(command.OperationName, context.Reply.ErrorCount != errorsBefore, started, ended);
         command.Calls++;
         if (context.Reply.ErrorCount != errorsBefore)

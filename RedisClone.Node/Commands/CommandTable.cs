@@ -35,6 +35,11 @@ public sealed class CommandTable
         MonitorCommands.Register(table);
         ClusterCommands.Register(table);
         DebugCommands.Register(table);
+        SlowlogCommands.Register(table);
+        LatencyCommands.Register(table);
+        MemoryCommands.Register(table);
+        AclCommands.Register(table);
+        ReplicationCommands.Register(table);
         return table;
     }
 

@@ -62,6 +62,11 @@ public static class ConfigCommands
         {
             string name = c.ArgString(i);
             SettingDescriptor? setting = SettingCatalog.Find(name);
+            if (setting is { Sensitive: true })
+            {
+                // As Redis 7 hides a sensitive config's value from MONITOR and SLOWLOG.
+                c.Redact(i + 1);
+            }
             if (setting is null || !setting.InConfig)
             {
                 c.Reply.WriteError($"ERR Unknown option or number of arguments for CONFIG SET - '{name}'");

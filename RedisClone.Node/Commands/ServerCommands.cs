@@ -136,6 +136,9 @@ public static class ServerCommands
         Line(t, "rdb_last_bgsave_status", "ok");
         Line(t, "aof_enabled", 0);
         Line(t, "aof_rewrite_in_progress", 0);
+        // Not in Redis: CONFIG SET save is accepted (tools set it) but never acted on; these two lines say so.
+        Line(t, "persistence", "none");
+        Line(t, "save_rules_ignored", c.Server.Settings.Save);
     }
 
     private static void WriteStats(StringBuilder t, CommandContext c)

@@ -45,6 +45,18 @@ public sealed class NodeSettings
     /// <summary>The size settings that decide collection encodings (OBJECT ENCODING).</summary>
     public Storage.CollectionLimits Collections { get; } = new();
 
+    /// <summary>save, as CONFIG GET shows it ("3600 1 300 100"): accepted and shown, never acted on (the node does not persist).</summary>
+    public string Save { get; set; } = "";
+
+    /// <summary>slowlog-log-slower-than, in microseconds: -1 logs nothing, 0 logs every command.</summary>
+    public long SlowlogLogSlowerThan { get; set; } = 10_000;
+
+    /// <summary>slowlog-max-len: entries the slow log keeps (the oldest go first).</summary>
+    public long SlowlogMaxLen { get; set; } = 128;
+
+    /// <summary>latency-monitor-threshold, in milliseconds: 0 turns the latency monitor off.</summary>
+    public long LatencyMonitorThreshold { get; set; }
+
     /// <summary>notify-keyspace-events, as Redis's flag letters (empty: off).</summary>
     public string NotifyKeyspaceEvents { get; set; } = "";
 
@@ -104,6 +116,9 @@ public sealed record SettingDescriptor(
 
     /// <summary>False for settings CONFIG GET must not show (secrets) or that only exist at start.</summary>
     public bool InConfig { get; init; } = true;
+
+    /// <summary>A secret (requirepass): CONFIG SET's value is redacted for MONITOR and SLOWLOG, as Redis's SENSITIVE_CONFIG.</summary>
+    public bool Sensitive { get; init; }
 }
 
 public static class SettingCatalog
@@ -120,7 +135,7 @@ public static class SettingCatalog
             (s, v) => ParseBind(v, out string[] b) ? Ok(() => s.Bind = b) : "argument must be IP addresses separated by spaces (or * for all)"),
         new("requirepass", "RequirePass", "password clients must AUTH with (default: none)", true,
             s => s.RequirePass ?? "",
-            (s, v) => Ok(() => s.RequirePass = v.Length == 0 ? null : v)),
+            (s, v) => Ok(() => s.RequirePass = v.Length == 0 ? null : v)) { Sensitive = true },
         new("protected-mode", "ProtectedMode", "yes: while no password is set, refuse clients not on 127.0.0.1 or ::1 with Redis's DENIED error (default yes)", true,
             s => s.ProtectedMode ? "yes" : "no",
             (s, v) => YesNo(v, out bool on) ? Ok(() => s.ProtectedMode = on) : "argument must be 'yes' or 'no'"),
@@ -147,9 +162,21 @@ public static class SettingCatalog
             s => s.HttpPort?.ToString(CultureInfo.InvariantCulture) ?? "", (s, v) => Integer(v, 0, 65535, p => s.HttpPort = (int)p)) { InConfig = false },
         new("exit-on-stdin-close", "ExitOnStdinClose", "yes: stop when standard input closes, so a supervisor that gives the node a pipe (RedisClone.AppHost) is never outlived (default no)", false,
             s => s.ExitOnStdinClose ? "yes" : "no", (s, v) => v is "yes" or "no" ? Ok(() => s.ExitOnStdinClose = v == "yes") : "argument must be yes or no") { InConfig = false },
-        // The node keeps data in memory only; tools read these two to learn that (redis-benchmark warns without them).
-        new("save", "Save", "always empty: the node does not write snapshots", false, _ => "", (_, v) => v.Length == 0 ? null : "argument must be empty: the node does not persist"),
-        new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", false, _ => "no", (_, v) => v == "no" ? null : "argument must be no: the node does not persist"),
+        // The node keeps data in memory only. Tools (redis-benchmark, test suites) set save, so it is checked as Redis
+        // checks it and shown back, but nothing is ever written; INFO persistence says so.
+        new("save", "Save", "snapshot rules \"<seconds> <changes> ...\", accepted and shown by CONFIG GET; the node never writes snapshots (default empty)", true,
+            s => s.Save, (s, v) => ParseSaveRules(v) is { } rules ? Ok(() => s.Save = rules) : "Invalid save parameters"),
+        new("appendonly", "AppendOnly", "always no: the node does not write an append-only file", true, _ => "no",
+            (_, v) => !YesNo(v, out bool on) ? "argument must be 'yes' or 'no'" : on ? "appendonly yes is not supported: the node does not persist" : null),
+        new("slowlog-log-slower-than", "SlowlogLogSlowerThan", "commands that run this many microseconds or longer go to the slow log; -1 none, 0 all (default 10000)", true,
+            s => s.SlowlogLogSlowerThan.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, -1, long.MaxValue, us => s.SlowlogLogSlowerThan = us)),
+        new("slowlog-max-len", "SlowlogMaxLen", "entries the slow log keeps (default 128)", true,
+            s => s.SlowlogMaxLen.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, 0, long.MaxValue, n => s.SlowlogMaxLen = n)),
+        new("latency-monitor-threshold", "LatencyMonitorThreshold", "commands that run this many milliseconds or longer are latency events (LATENCY LATEST); 0 off (default 0)", true,
+            s => s.LatencyMonitorThreshold.ToString(CultureInfo.InvariantCulture),
+            (s, v) => Integer(v, 0, long.MaxValue, ms => s.LatencyMonitorThreshold = ms)),
         new("client-output-buffer-limit", "ClientOutputBufferLimit", "<class> <hard> <soft> <seconds> ...; a pubsub client or a MONITOR client over the pubsub hard limit, or over soft for seconds, is disconnected (default pubsub 32mb 8mb 60)", true,
             s => string.Join(' ', s.OutputBufferLimits.Select(l => $"{l.Key} {l.Value.HardBytes} {l.Value.SoftBytes} {l.Value.SoftSeconds}")),
             (s, v) => ParseOutputLimits(v, s.OutputBufferLimits) is { } limits ? Ok(() => s.OutputBufferLimits = limits) : "argument must be groups of <normal|replica|pubsub> <hard> <soft> <seconds>"),
@@ -259,6 +286,69 @@ public static class SettingCatalog
             new(name, configKey, help, true, read, write),
             new(alias, configKey.Replace("Listpack", "Ziplist", StringComparison.Ordinal), "old name of " + name, true, read, write),
         ];
+    }
+
+    /// <summary>
+    /// Redis's save rules: pairs of seconds (at least 1) and changes (at least 0) separated by single spaces, each read
+    /// as strtoll reads it; "" clears them. Returns the rules as CONFIG GET shows them, or null when Redis refuses them.
+    /// </summary>
+    public static string? ParseSaveRules(string value)
+    {
+        if (value.Length == 0)
+        {
+            return "";
+        }
+        string[] parts = value.Split(' ');
+        if (parts.Length % 2 != 0)
+        {
+            return null;
+        }
+        var rules = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!StrToLl(parts[i], out rules[i]) || rules[i] < (i % 2 == 0 ? 1 : 0))
+            {
+                return null;
+            }
+        }
+        // Redis keeps seconds as time_t and changes as int, and prints them back that way.
+        return string.Join(' ', rules.Select((n, i) => i % 2 == 0 ? n : (int)n).Select(n => n.ToString(CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>C's strtoll with the whole text consumed: leading white space and a sign allowed, saturating on overflow.</summary>
+    private static bool StrToLl(string text, out long value)
+    {
+        value = 0;
+        int p = 0;
+        while (p < text.Length && text[p] is ' ' or '\t' or '\n' or '\v' or '\f' or '\r')
+        {
+            p++;
+        }
+        bool negative = false;
+        if (p < text.Length && text[p] is '+' or '-')
+        {
+            negative = text[p] == '-';
+            p++;
+        }
+        int digitsStart = p;
+        decimal magnitude = 0;
+        while (p < text.Length && char.IsAsciiDigit(text[p]))
+        {
+            magnitude = Math.Min(magnitude * 10 + (text[p] - '0'), (decimal)long.MaxValue + 1);
+            p++;
+        }
+        if (p == digitsStart)
+        {
+            // No digits: strtoll consumes nothing, so only an empty text ends where it stopped.
+            return text.Length == 0;
+        }
+        if (p != text.Length)
+        {
+            return false;
+        }
+        decimal signed = negative ? -magnitude : magnitude;
+        value = signed > long.MaxValue ? long.MaxValue : signed < long.MinValue ? long.MinValue : (long)signed;
+        return true;
     }
 
     public static SettingDescriptor? Find(string name) =>

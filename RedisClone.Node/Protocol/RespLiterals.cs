@@ -44,6 +44,13 @@ public static class RespLiterals
     /// <summary>Redis 7's warning (as redis-server 7.0.15 logs it) for a client that sends POST or Host: as a command.</summary>
     public const string SecurityAttackWarning = "Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.";
 
+    /// <summary>
+    /// Redis's addReplySubcommandSyntaxError: a subcommand given arguments it does not take (SLOWLOG GET 1 2), its name
+    /// as typed, cut like "%.128s".
+    /// </summary>
+    public static byte[] SubcommandSyntaxError(ReadOnlySpan<byte> subcommand, string container) =>
+        [.. "ERR unknown subcommand or wrong number of arguments for '"u8, .. CString(subcommand, 128), .. Encoding.ASCII.GetBytes($"'. Try {container.ToUpperInvariant()} HELP.")];
+
     public static string WrongArity(string fullName) => $"ERR wrong number of arguments for '{fullName}' command";
 
     public static string InvalidExpire(string command) => $"ERR invalid expire time in '{command}' command";

@@ -40,7 +40,27 @@ public sealed class RespWriter
         _errorPrefixText = null;
     }
 
-    public void Attach(IBufferWriter<byte> output) => _output = output;
+    private IBufferWriter<byte> _attached = NullBufferWriter.Instance;
+
+    public void Attach(IBufferWriter<byte> output)
+    {
+        _attached = output;
+        _output = Muted ? NullBufferWriter.Instance : output;
+    }
+
+    /// <summary>
+    /// While set, replies are encoded into nothing and never reach the client (CLIENT REPLY OFF and SKIP). Errors
+    /// are still counted, as Redis counts them.
+    /// </summary>
+    public bool Muted
+    {
+        get;
+        set
+        {
+            field = value;
+            _output = value ? NullBufferWriter.Instance : _attached;
+        }
+    }
 
     public int TakeErrorCount()
     {

@@ -64,8 +64,53 @@ public sealed class ClientSession : IWatcher
         CloseAfterReply = true;
     }
 
-    /// <summary>Bytes waiting in the receive buffer, for CLIENT LIST's qbuf.</summary>
+    /// <summary>
+    /// Bytes in the receive buffer, for CLIENT LIST's qbuf: while a batch runs, all it started with (the running
+    /// command's included, as in Redis's query buffer); between batches, an unfinished command's bytes.
+    /// </summary>
     public long QueryBufferLength { get; set; }
+
+    // CLIENT REPLY: Redis's CLIENT_REPLY_OFF, CLIENT_REPLY_SKIP_NEXT (set by SKIP) and CLIENT_REPLY_SKIP (this command's
+    // reply is dropped).
+    private bool _repliesOff;
+    private bool _skipNext;
+    private bool _skipping;
+
+    /// <summary>True while CLIENT REPLY has changed anything: only then does <see cref="CommandProcessed"/> need calling.</summary>
+    public bool ReplyControlled { get; private set; }
+
+    public void RepliesOn()
+    {
+        _repliesOff = _skipNext = _skipping = false;
+        ReplyControlled = false;
+        Reply.Muted = false;
+    }
+
+    public void RepliesOff()
+    {
+        _repliesOff = true;
+        ReplyControlled = true;
+        Reply.Muted = true;
+    }
+
+    /// <summary>CLIENT REPLY SKIP: the next command's reply is dropped (nothing changes while replies are off).</summary>
+    public void SkipNextReply()
+    {
+        if (!_repliesOff)
+        {
+            _skipNext = true;
+            ReplyControlled = true;
+        }
+    }
+
+    /// <summary>After each command, as Redis's resetClient: a requested skip applies to the next command only.</summary>
+    public void CommandProcessed()
+    {
+        _skipping = _skipNext;
+        _skipNext = false;
+        ReplyControlled = _repliesOff || _skipping;
+        Reply.Muted = ReplyControlled;
+    }
 
     // Subscriptions, kept by the pub/sub broker under its lock; allocated on first use so idle clients stay small.
     private HashSet<byte[]>? _channels;
@@ -173,6 +218,37 @@ public sealed class ClientSession : IWatcher
     {
         CloseAfterReply = true;
         _abort();
+    }
+
+    /// <summary>CLIENT KILL: another client is closed now; the killing client itself once its reply is sent.</summary>
+    public void Kill(ClientSession killer)
+    {
+        if (killer == this)
+        {
+            CloseAfterReply = true;
+        }
+        else
+        {
+            Kill();
+        }
+    }
+
+    /// <summary>CLIENT LIST's multi-mem, as Redis counts it: each queued command's argument bytes and argv pointers.</summary>
+    public long QueuedBytes
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (byte[][] command in Queued ?? [])
+            {
+                bytes += command.Length * (long)IntPtr.Size;
+                foreach (byte[] argument in command)
+                {
+                    bytes += argument.Length;
+                }
+            }
+            return bytes;
+        }
     }
 
     public string Flags

@@ -78,8 +78,39 @@ public sealed class NodeServer : IDisposable
 
     /// <summary>POST / Host: sent as commands (cross-protocol scripting): counted, logged at most once a minute.</summary>
     public CrossProtocolGuard CrossProtocol { get; } = new();
+    /// <summary>SLOWLOG's entries.</summary>
+    public SlowLog SlowLog { get; } = new();
+
+    /// <summary>LATENCY's events.</summary>
+    public LatencyMonitor Latency { get; } = new();
+
+    /// <summary>
+    /// The shortest run, in microseconds, that the slow log or the latency monitor wants to hear about (long.MaxValue
+    /// when both are off): the one comparison each command pays.
+    /// </summary>
+    public long SlowCommandMicroseconds { get; private set; } = long.MaxValue;
+
+    /// <summary>A command ran at least <see cref="SlowCommandMicroseconds"/>: log it where the settings ask, as Redis's call() does.</summary>
+    public void CommandWasSlow(CommandContext context, CommandDefinition command, long microseconds)
+    {
+        long latencyThreshold = Settings.LatencyMonitorThreshold;
+        long milliseconds = microseconds / 1000;
+        if (latencyThreshold > 0 && milliseconds >= latencyThreshold)
+        {
+            Latency.Add(command.Has(CommandFlags.Fast) ? "fast-command" : "command", milliseconds, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        }
+        long slowlogThreshold = Settings.SlowlogLogSlowerThan;
+        if (slowlogThreshold >= 0 && microseconds >= slowlogThreshold && !command.Has(CommandFlags.SkipSlowlog))
+        {
+            SlowLog.Add(context, microseconds, Settings.SlowlogMaxLen);
+        }
+    }
+
     public string RunId { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Managed heap bytes in use when the node was created (MEMORY STATS' startup.allocated).</summary>
+    public long StartupAllocated { get; } = GC.GetTotalMemory(forceFullCollection: false);
 
     /// <summary>The HTTP (health) port actually bound; 0 when there is none.</summary>
     public int BoundHttpPort { get; set; }
@@ -97,6 +128,10 @@ public sealed class NodeServer : IDisposable
         PubSub.Limit = Settings.OutputBufferLimits["pubsub"];
         DeliveryPump.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
         // The setting is validated when it is set, so it always parses here.
+        long slowlog = Settings.SlowlogLogSlowerThan < 0 ? long.MaxValue : Settings.SlowlogLogSlowerThan;
+        long latency = Settings.LatencyMonitorThreshold <= 0 || Settings.LatencyMonitorThreshold > long.MaxValue / 1000
+            ? long.MaxValue : Settings.LatencyMonitorThreshold * 1000;
+        SlowCommandMicroseconds = Math.Min(slowlog, latency);
         NotifyFlags = KeyspaceEvents.TryParse(Settings.NotifyKeyspaceEvents, out KeyspaceEventFlags flags) ? flags : KeyspaceEventFlags.None;
     }
 

@@ -223,6 +223,7 @@ public sealed partial class RespConnection
     private (long Consumed, bool MoreReady) ProcessBatch(ReadOnlySequence<byte> buffer, PipeWriter output)
     {
         ReadOnlySequence<byte> remaining = buffer;
+        _session.QueryBufferLength = buffer.Length;
         int executed = 0;
         using WakeBatch.Scope wakes = WakeBatch.Begin();
         bool moreReady = false;
@@ -304,6 +305,10 @@ public sealed partial class RespConnection
         try
         {
             CommandDispatcher.Execute(_context);
+            if (_session.ReplyControlled)
+            {
+                _session.CommandProcessed();
+            }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -27,6 +27,9 @@ public sealed class Database
 
     public int Count => _table.Count;
 
+    /// <summary>Bytes of the key table's own arrays (MEMORY STATS' overhead.hashtable.main).</summary>
+    public long TableBytes => _table.TableBytes;
+
     public int VolatileCount => _volatileCount;
 
     public long AverageTtlMs => _volatileCount == 0 ? 0 : Math.Max(0, (long)(_expireAtSum / _volatileCount) - _keyspace.NowMs);

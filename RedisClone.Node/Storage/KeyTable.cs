@@ -36,6 +36,9 @@ public sealed class KeyTable
 
     public int Count => _used - _freeCount;
 
+    /// <summary>Bytes of the table's own arrays (entries and buckets), not of the keys and values they point to: MEMORY STATS.</summary>
+    public long TableBytes => (long)_entries.Length * Unsafe.SizeOf<Entry>() + (long)_buckets.Length * sizeof(int);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Hash(ReadOnlySpan<byte> key)
     {

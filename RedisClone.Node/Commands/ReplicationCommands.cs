@@ -1,0 +1,37 @@
+using RedisClone.Node.Protocol;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>WAIT: the node has no replicas, so no write is ever acknowledged by one.</summary>
+public static class ReplicationCommands
+{
+    public static void Register(CommandTable t)
+    {
+        t.Add(new("wait", 3, CommandFlags.NoScript, Wait, "@slow @connection", new(
+            "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", "3.0.0", "generic", "O(1)",
+            "numreplicas:integer timeout:integer")));
+    }
+
+    /// <summary>
+    /// Redis's argument checks, then 0 at once. Redis itself answers at once only when numreplicas is 0 or less; with
+    /// no replica to wait for it would block for the timeout (forever for 0) and then answer 0: the node does not block.
+    /// </summary>
+    private static void Wait(CommandContext c)
+    {
+        if (!c.TryInteger(1, out _))
+        {
+            return;
+        }
+        if (!RespNumber.TryParseInt64(c.Args[2], out long timeout))
+        {
+            c.Reply.WriteError("ERR timeout is not an integer or out of range");
+            return;
+        }
+        if (timeout < 0)
+        {
+            c.Reply.WriteError("ERR timeout is negative");
+            return;
+        }
+        c.Reply.WriteRaw(RespLiterals.Zero);
+    }
+}
