@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using RedisClone.Tests.Infrastructure;
@@ -22,12 +21,9 @@ public sealed partial class DashboardBrowserTests(DashboardAppFixture fixture)
     public async Task The_resources_page_shows_every_node_Running_and_Healthy()
     {
         await fixture.Browser.NavigateAsync(fixture.Dashboard);
-        await fixture.Browser.WaitUntilAsync(
-            $"(() => {{ const s = {StatesScript}; return {JsonSerializer.Serialize(DashboardAppFixture.Nodes)}.every(n => s[n] === 'Running'); }})()",
-            "node1, node2 and node3 Running", PageSeconds);
-        // The state column says "Running (Unhealthy)" until a resource's health checks pass, so "Running" alone is
-        // the dashboard's Healthy: read it as shown.
-        JsonObject states = (await fixture.Browser.EvaluateAsync(StatesScript))!.AsObject();
+        await fixture.Browser.WaitUntilAsync(DashboardPage.AllRunning(DashboardAppFixture.Nodes), "node1, node2 and node3 Running", PageSeconds);
+        // "Running" alone, not "Running (Unhealthy)": the dashboard's Healthy, read as shown.
+        JsonObject states = (await fixture.Browser.EvaluateAsync(DashboardPage.ResourceStates))!.AsObject();
         foreach (string node in DashboardAppFixture.Nodes)
         {
             Assert.Equal("Running", (string?)states[node]);
@@ -91,12 +87,6 @@ public sealed partial class DashboardBrowserTests(DashboardAppFixture fixture)
         Assert.Equal(["PUBLISH node1", "PUBLISH forward node1", "PUBLISH deliver node3"],
             SpanRow().Matches(page).Select(m => $"{m.Groups[1].Value} {m.Groups[2].Value}"));
     }
-
-    // Resource name -> the text of its state cell, for every row of the resources grid.
-    private const string StatesScript =
-        "Object.fromEntries([...document.querySelectorAll('tr.resource-row')]" +
-        ".map(r => [r.querySelector('.resource-name-text'), r.querySelector('.state-column-cell')])" +
-        ".filter(([n, s]) => n && s).map(([n, s]) => [n.innerText.trim(), s.innerText.trim()]))";
 
     // A span row of the trace detail grid as innerText renders it: name, resource, duration.
     [GeneratedRegex(@"(?<=\n)(PUBLISH(?: forward| deliver)?)\n(node\d)\n[\d.]+(?:ms|μs|s)(?=\n|$)")]

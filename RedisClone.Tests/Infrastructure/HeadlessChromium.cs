@@ -42,8 +42,12 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public static string? MissingReason =>
         Binary is null ? "chromium is not on PATH (apt-get install -y chromium; .ci/run installs it)" : null;
 
-    /// <summary>Starts chromium with an empty page and a profile of its own, and attaches to the page.</summary>
-    public static async Task<HeadlessChromium> StartAsync(TimeSpan timeout)
+    /// <summary>
+    /// Starts chromium with an empty page and a profile of its own, and attaches to the page.
+    /// <paramref name="acceptAnyCertificate"/>: for https pages whose certificate only OpenSSL has been told to trust
+    /// (chromium reads its own NSS store, which `dotnet dev-certs https --trust` fills only when certutil is there).
+    /// </summary>
+    public static async Task<HeadlessChromium> StartAsync(TimeSpan timeout, bool acceptAnyCertificate = false)
     {
         string binary = Binary ?? throw new InvalidOperationException(MissingReason);
         string profile = Directory.CreateTempSubdirectory("redisclone-chromium-").FullName;
@@ -63,6 +67,10 @@ public sealed class HeadlessChromium : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(arg);
+        }
+        if (acceptAnyCertificate)
+        {
+            start.ArgumentList.Insert(0, "--ignore-certificate-errors");
         }
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start");
         var stderr = new StringBuilder();
