@@ -56,15 +56,17 @@ public sealed partial class DashboardBrowserTests(DashboardAppFixture fixture)
             Assert.Equal("*3\r\n$7\r\nmessage\r\n$14\r\ndashboard:chan\r\n$10\r\nfrom node1\r\n", subscriber.ReadReply());
         }
 
-        // The dashboard's telemetry API: node3's delivery, then its whole trace.
+        // The dashboard's telemetry API: node3's delivery, then its whole trace (each node exports on its own
+        // schedule, so node1's spans may come in after node3's).
         string traceId = "";
+        List<DashboardSpan> trace = [];
         await ClusterFixture.WaitUntil(() =>
         {
             traceId = Spans("api/telemetry/spans?resource=node3&limit=1000")
                 .FirstOrDefault(s => s.Name == "PUBLISH deliver")?.TraceId ?? "";
-            return traceId.Length > 0;
-        }, "node3's PUBLISH deliver span in the dashboard's telemetry", seconds: PageSeconds);
-        List<DashboardSpan> trace = Spans($"api/telemetry/traces/{traceId}");
+            trace = traceId.Length > 0 ? Spans($"api/telemetry/traces/{traceId}") : [];
+            return trace.Count >= 3;
+        }, "node3's PUBLISH deliver span and the two others of its trace in the dashboard's telemetry", seconds: PageSeconds);
         Assert.Equal(
             ["node1 PUBLISH", "node1 PUBLISH forward", "node3 PUBLISH deliver"],
             trace.OrderBy(s => s.Start).Select(s => $"{s.Service} {s.Name}"));
@@ -75,12 +77,19 @@ public sealed partial class DashboardBrowserTests(DashboardAppFixture fixture)
         Assert.Equal(publish.SpanId, forward.Parent);
         Assert.Equal(forward.SpanId, deliver.Parent);
 
-        // The same trace on the page: its title, its size, and one row per span, nested in this order.
+        // The traces page lists it as one trace spanning both nodes: two spans on node1, one on node3.
+        string shortId = traceId[..7];
+        await fixture.Browser.NavigateAsync(new Uri(fixture.Dashboard, "traces"));
+        await fixture.Browser.WaitUntilAsync($"document.body !== null && document.body.innerText.includes('node1: PUBLISH {shortId}')",
+            $"trace {shortId} in the traces list", PageSeconds);
+        Assert.Matches($@"\nnode1: PUBLISH {shortId}\nnode1 \(2\)\nnode3 \(1\)\n", await fixture.Browser.TextAsync());
+
+        // The trace itself: its title, its size, and one row per span, nested in this order.
         await fixture.Browser.NavigateAsync(new Uri(fixture.Dashboard, $"traces/detail/{traceId}"));
         await fixture.Browser.WaitUntilAsync("document.body !== null && document.body.innerText.includes('PUBLISH deliver')",
             "the trace's PUBLISH deliver row", PageSeconds);
         string page = await fixture.Browser.TextAsync();
-        Assert.Contains($"node1: PUBLISH {traceId[..7]}", page);
+        Assert.Contains($"node1: PUBLISH {shortId}", page);
         Assert.Matches(@"Resources 2\n", page);
         Assert.Matches(@"Depth 3\n", page);
         Assert.Matches(@"Total spans 3\n", page);
