@@ -74,7 +74,17 @@ public sealed class HeadlessChromium : IAsyncDisposable
         }
         Process process = Process.Start(start) ?? throw new InvalidOperationException($"{binary} did not start");
         var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) => { lock (stderr) { stderr.AppendLine(e.Data); } };
+        // Kept for the message when start-up fails; chromium goes on logging afterwards, hence the cap.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                if (stderr.Length < 64 * 1024)
+                {
+                    stderr.AppendLine(e.Data);
+                }
+            }
+        };
         process.OutputDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         process.BeginOutputReadLine();
@@ -236,7 +246,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
         {
         }
         foreach (TaskCompletionSource<JsonNode> reply in _pending.Values)
