@@ -35,6 +35,7 @@ public sealed class CommandTable
         MonitorCommands.Register(table);
         ClusterCommands.Register(table);
         DebugCommands.Register(table);
+        SortedSetCommands.Register(table);
         return table;
     }
 
