@@ -492,7 +492,7 @@ public static class SortedSetCommands
         }
         if (count == long.MinValue || (withScores && (count < -long.MaxValue / 2 || count > long.MaxValue / 2)))
         {
-            c.Reply.WriteError(withScores && count != long.MinValue ? "ERR value is out of range" : "ERR value is out of range, must be between -9223372036854775807 and 9223372036854775807");
+            c.Reply.WriteError(withScores && count != long.MinValue ? "ERR value is out of range" : "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))
@@ -592,7 +592,7 @@ public static class SortedSetCommands
                 return;
             }
         }
-        var collector = new ScanCollector(pattern is [(byte)'*'] ? null : pattern);
+        var collector = new ScanCollector(pattern is [(byte)'*'] ? null : pattern, set.IsPacked);
         long next = 0;
         if (set.IsPacked)
         {
@@ -612,8 +612,11 @@ public static class SortedSetCommands
         }
     }
 
-    /// <summary>ZSCAN's members and scores (as "%.17g" strings, in both protocols) that pass the MATCH pattern.</summary>
-    private struct ScanCollector(byte[]? pattern) : IElementVisitor
+    /// <summary>
+    /// ZSCAN's members and scores that pass the MATCH pattern. Scores are strings in both protocols, as Redis keeps
+    /// them: a listpack holds an integral score as an integer, so it prints as one; otherwise "%.17g".
+    /// </summary>
+    private struct ScanCollector(byte[]? pattern, bool packed) : IElementVisitor
     {
         public readonly List<byte[]> Items = [];
 
@@ -625,6 +628,11 @@ public static class SortedSetCommands
             }
             Items.Add(member.ToArray());
             Span<byte> text = stackalloc byte[32];
+            if (packed && score == Math.Floor(score) && score >= -9223372036854775808.0 && score < 9223372036854775808.0)
+            {
+                Items.Add(text[..RespNumber.Format((long)score, text)].ToArray());
+                return;
+            }
             Items.Add(text[..SortedSetSyntax.FormatScore(score, text)].ToArray());
         }
     }
