@@ -4,9 +4,10 @@ namespace RedisClone.Node.Storage;
 
 /// <summary>
 /// The listpack encoding of a small sorted set: every element in one byte array, in order, as
-/// [member length (7-bit varint)][member][score (8 bytes)]. Operations are linear, as in Redis's listpack, which is
-/// fine under zset-max-listpack-entries (128), and a set of 100 short members costs about 2 KB instead of an object
-/// per member.
+/// [member length (7-bit varint)][member][score]. Operations are linear, as in Redis's listpack, which is fine under
+/// zset-max-listpack-entries (128), and a set of 100 short members costs about 1.5 KB instead of an object per member.
+/// Like a listpack, an integral score is kept as an integer: a varint of (zigzag(score) &lt;&lt; 1), so the low bit
+/// is 0; any other score is the byte 0x01 and its 8 bytes.
 /// </summary>
 internal sealed class PackedSortedSet
 {
@@ -47,9 +48,37 @@ internal sealed class PackedSortedSet
         while ((b & 0x80) != 0);
         member = _buffer.AsSpan(offset, length);
         offset += length;
-        score = BinaryPrimitives.ReadDoubleLittleEndian(_buffer.AsSpan(offset, 8));
-        return offset + 8;
+        if (_buffer[offset] == DoubleMarker)
+        {
+            score = BinaryPrimitives.ReadDoubleLittleEndian(_buffer.AsSpan(offset + 1, 8));
+            return offset + 9;
+        }
+        ulong encoded = 0;
+        shift = 0;
+        do
+        {
+            b = _buffer[offset++];
+            encoded |= (ulong)(b & 0x7f) << shift;
+            shift += 7;
+        }
+        while ((b & 0x80) != 0);
+        ulong zigzag = encoded >> 1;
+        score = (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+        return offset;
     }
+
+    private const byte DoubleMarker = 0x01;
+
+    /// <summary>Integral scores up to 2^53 in magnitude are exact as integers and fit the varint with room to spare.</summary>
+    private static bool IsCompactInteger(double score) => score == Math.Floor(score) && Math.Abs(score) <= 9007199254740992.0;
+
+    private static ulong EncodeInteger(double score)
+    {
+        long value = (long)score;
+        return (ulong)((value << 1) ^ (value >> 63)) << 1;
+    }
+
+    private static int ScoreSize(double score) => IsCompactInteger(score) ? VarintSize(EncodeInteger(score)) : 9;
 
     /// <summary>The offset of the member's element, or -1.</summary>
     public int Find(ReadOnlySpan<byte> member, out double score, out int rank)
@@ -117,8 +146,8 @@ internal sealed class PackedSortedSet
             }
             offset = next;
         }
-        int header = VarintSize(member.Length);
-        int size = header + member.Length + 8;
+        int header = VarintSize((ulong)member.Length);
+        int size = header + member.Length + ScoreSize(score);
         if (_length + size > _buffer.Length)
         {
             // A quarter of headroom: small sets grow one member at a time, and the copy is the cost of every add.
@@ -136,7 +165,21 @@ internal sealed class PackedSortedSet
         _buffer[p++] = (byte)length;
         member.CopyTo(_buffer.AsSpan(p));
         p += member.Length;
-        BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(p, 8), score);
+        if (IsCompactInteger(score))
+        {
+            ulong encoded = EncodeInteger(score);
+            while (encoded >= 0x80)
+            {
+                _buffer[p++] = (byte)(encoded | 0x80);
+                encoded >>= 7;
+            }
+            _buffer[p] = (byte)encoded;
+        }
+        else
+        {
+            _buffer[p] = DoubleMarker;
+            BinaryPrimitives.WriteDoubleLittleEndian(_buffer.AsSpan(p + 1, 8), score);
+        }
         _length += size;
         _count++;
     }
@@ -173,5 +216,14 @@ internal sealed class PackedSortedSet
         }
     }
 
-    private static int VarintSize(int value) => value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
+    private static int VarintSize(ulong value)
+    {
+        int size = 1;
+        while (value >= 0x80)
+        {
+            value >>= 7;
+            size++;
+        }
+        return size;
+    }
 }
