@@ -531,7 +531,21 @@ public static class SortedSetCommands
             set.Visit(0, n - 1, reverse: true, ref elementWriter);
             return;
         }
-        // Distinct picks: a partial Fisher-Yates shuffle of the ranks.
+        if (n * 3L <= set.Count)
+        {
+            // Few distinct picks from a big set: draw ranks until enough differ (memory bounded by the reply).
+            var picked = new HashSet<int>(n);
+            while (picked.Count < n)
+            {
+                int rank = Random.Shared.Next(set.Count);
+                if (picked.Add(rank))
+                {
+                    set.Visit(rank, rank, reverse: false, ref elementWriter);
+                }
+            }
+            return;
+        }
+        // Most of the set: a partial Fisher-Yates shuffle of its ranks (at most three times the reply's size).
         int[] ranks = new int[set.Count];
         for (int i = 0; i < ranks.Length; i++)
         {

@@ -82,4 +82,26 @@ public sealed class StackExchangeRedisSortedSetTests(NodeFixture node) : IClassF
         Assert.Equal(100, await db.SortedSetRemoveRangeByRankAsync(key, 0, 99));
         Assert.Equal(0, await db.SortedSetRankAsync(key, "m100"));
     }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(250)]
+    [InlineData(-500)]
+    public async Task Random_members_come_from_the_set_and_differ_for_a_positive_count(long count)
+    {
+        using ConnectionMultiplexer redis = Connect(RedisProtocol.Resp3);
+        IDatabase db = redis.GetDatabase();
+        string key = $"zset:random:{count}";
+        await db.KeyDeleteAsync(key);
+        await db.SortedSetAddAsync(key, [.. Enumerable.Range(0, 300).Select(i => new SortedSetEntry("m" + i, i))]);
+
+        SortedSetEntry[] picks = await db.SortedSetRandomMembersWithScoresAsync(key, count);
+
+        Assert.Equal(Math.Abs(count), picks.Length);
+        Assert.All(picks, p => Assert.Equal("m" + p.Score, p.Element.ToString()));
+        if (count > 0)
+        {
+            Assert.Equal(picks.Length, picks.Select(p => p.Element.ToString()).Distinct().Count());
+        }
+    }
 }
