@@ -40,6 +40,7 @@ public sealed class CommandTable
         MemoryCommands.Register(table);
         AclCommands.Register(table);
         ReplicationCommands.Register(table);
+        SortedSetCommands.Register(table);
         return table;
     }
 

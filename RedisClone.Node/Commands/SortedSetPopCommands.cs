@@ -1,0 +1,162 @@
+using RedisClone.Node.Protocol;
+using RedisClone.Node.PubSub;
+using RedisClone.Node.Storage;
+
+namespace RedisClone.Node.Commands;
+
+/// <summary>
+/// ZPOPMIN, ZPOPMAX and ZMPOP. <see cref="Pop"/> serves a key on its own, so the blocking forms (BZPOPMIN, BZPOPMAX,
+/// BZMPOP) can call it when a key they wait on gets members.
+/// </summary>
+public static class SortedSetPopCommands
+{
+    public static void Register(CommandTable t)
+    {
+        t.Add(new("zpopmin", -2, CommandFlags.Write | CommandFlags.Fast, ZPopMin, "@write @sortedset @fast", new("Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "sorted-set", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("zpopmax", -2, CommandFlags.Write | CommandFlags.Fast, ZPopMax, "@write @sortedset @fast", new("Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "sorted-set", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add(new("zmpop", -4, CommandFlags.Write, ZMPop, "@write @sortedset @slow", new("Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", "7.0.0", "sorted-set", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "numkeys:integer key... where:oneof(MIN|MAX) [COUNT count:integer]")));
+    }
+
+    /// <summary>The shapes a pop's reply takes, by command.</summary>
+    public enum PopReply
+    {
+        /// <summary>ZPOPMIN/ZPOPMAX without a count: member, score, ... in one flat array.</summary>
+        Flat,
+        /// <summary>ZPOPMIN/ZPOPMAX with a count: flat in RESP2, [member, score] pairs in RESP3.</summary>
+        PairsInResp3,
+        /// <summary>ZMPOP and BZMPOP: [key, [[member, score], ...]].</summary>
+        KeyAndPairs,
+        /// <summary>BZPOPMIN/BZPOPMAX: [key, member, score].</summary>
+        KeyMemberScore,
+    }
+
+    /// <summary>
+    /// Pops up to <paramref name="count"/> (at least 1) of the lowest (or, when <paramref name="max"/>, highest) elements
+    /// of the non-empty set at <paramref name="key"/>, writes the reply in the <paramref name="shape"/> given, fires
+    /// zpopmin/zpopmax (and del when the set empties). Written to be called by the blocking pops when a key is served.
+    /// </summary>
+    public static void Pop(CommandContext c, Database db, ReadOnlySpan<byte> key, SortedSetValue set, long count, bool max, PopReply shape)
+    {
+        int n = (int)Math.Min(count, set.Count);
+        bool pairs = shape == PopReply.KeyAndPairs || (shape == PopReply.PairsInResp3 && c.Reply.IsResp3);
+        switch (shape)
+        {
+            case PopReply.KeyAndPairs:
+                c.Reply.WriteArrayHeader(2);
+                c.Reply.WriteBulk(key);
+                c.Reply.WriteArrayHeader(n);
+                break;
+            case PopReply.KeyMemberScore:
+                c.Reply.WriteArrayHeader(3);
+                c.Reply.WriteBulk(key);
+                break;
+            default:
+                c.Reply.WriteArrayHeader(pairs ? n : n * 2);
+                break;
+        }
+        var writer = new ElementWriter(c.Reply, withScores: true, pairs);
+        int start = max ? set.Count - n : 0;
+        int end = max ? set.Count - 1 : n - 1;
+        set.Visit(start, end, reverse: max, ref writer);
+        set.RemoveRange(start, end);
+        bool deleted = db.CollectionChanged(key, set);
+        c.Notify(KeyspaceEventFlags.ZSet, max ? "zpopmax" : "zpopmin", db, key);
+        if (deleted)
+        {
+            c.Notify(KeyspaceEventFlags.Generic, "del", db, key);
+        }
+    }
+
+    private static void ZPopMin(CommandContext c) => PopMinMax(c, max: false);
+
+    private static void ZPopMax(CommandContext c) => PopMinMax(c, max: true);
+
+    private static void PopMinMax(CommandContext c, bool max)
+    {
+        if (c.Args.Count > 3)
+        {
+            c.SyntaxError();
+            return;
+        }
+        long count = 1;
+        if (c.Args.Count == 3)
+        {
+            if (!RespNumber.TryParseInt64(c.Args[2], out count) || count < 0)
+            {
+                c.Reply.WriteError("ERR value is out of range, must be positive");
+                return;
+            }
+        }
+        if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))
+        {
+            return;
+        }
+        if (set is null || count == 0)
+        {
+            c.Reply.WriteRaw(RespLiterals.EmptyArray);
+            return;
+        }
+        Pop(c, c.Db, c.Args[1], set, count, max, c.Args.Count == 3 ? PopReply.PairsInResp3 : PopReply.Flat);
+    }
+
+    private static void ZMPop(CommandContext c)
+    {
+        if (!RespNumber.TryParseInt64(c.Args[1], out long numKeys) || numKeys < 1)
+        {
+            c.Reply.WriteError("ERR numkeys should be greater than 0");
+            return;
+        }
+        if (numKeys > c.Args.Count - 3)
+        {
+            c.SyntaxError();
+            return;
+        }
+        int whereIndex = (int)numKeys + 2;
+        bool max;
+        if (c.ArgIs(whereIndex, "MIN"u8))
+        {
+            max = false;
+        }
+        else if (c.ArgIs(whereIndex, "MAX"u8))
+        {
+            max = true;
+        }
+        else
+        {
+            c.SyntaxError();
+            return;
+        }
+        long count = -1;
+        for (int j = whereIndex + 1; j < c.Args.Count; j++)
+        {
+            if (count == -1 && c.ArgIs(j, "COUNT"u8) && j + 1 < c.Args.Count)
+            {
+                j++;
+                if (!RespNumber.TryParseInt64(c.Args[j], out count) || count < 1)
+                {
+                    c.Reply.WriteError("ERR count should be greater than 0");
+                    return;
+                }
+            }
+            else
+            {
+                c.SyntaxError();
+                return;
+            }
+        }
+        count = Math.Max(count, 1);
+        for (int k = 2; k < whereIndex; k++)
+        {
+            if (!c.TryGetCollection(c.Args[k], out _, out SortedSetValue? set))
+            {
+                return;
+            }
+            if (set is not null)
+            {
+                Pop(c, c.Db, c.Args[k], set, count, max, PopReply.KeyAndPairs);
+                return;
+            }
+        }
+        c.Reply.WriteNullArray();
+    }
+}
