@@ -180,7 +180,7 @@ public static class KeyCommands
     /// Redis's parseScanCursorOrReply, which is strtoul: an optional sign (a negative cursor wraps around), base-10
     /// digits up to the end of the C string, no leading space, no overflow; an empty cursor reads as 0.
     /// </summary>
-    private static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
+    internal static bool TryParseCursor(ReadOnlySpan<byte> text, out ulong cursor)
     {
         cursor = 0;
         int nul = text.IndexOf((byte)0);
