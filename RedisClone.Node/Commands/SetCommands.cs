@@ -628,11 +628,11 @@ public static class SetCommands
             next = set.Scan(cursor, count, handles);
         }
         int matching = 0;
-        foreach (int h in handles)
+        for (int i = 0; i < handles.Count; i++)
         {
-            if (CollectionScan.Matches(pattern, set.Member(h, scratch)))
+            if (CollectionScan.Matches(pattern, set.Member(handles[i], scratch)))
             {
-                handles[matching++] = h;
+                handles[matching++] = handles[i];
             }
         }
         CollectionScan.WriteHeader(c.Reply, next, matching);
