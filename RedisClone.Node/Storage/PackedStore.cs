@@ -184,7 +184,10 @@ public sealed class PackedStore
                 return;
             }
         }
-        long wanted = Math.Max((long)_arenaUsed + size, _arena.Length < 64 ? 64 : _arena.Length * (_arena.Length < 1 << 20 ? 2L : 3L) / 2);
+        // The compact layout holds at most a few hundred elements, so it grows by a quarter (little slack in the many
+        // small hashes that are the common case, the copying bounded); the indexed one by half, for amortized O(1) adds.
+        long grown = _buckets is null ? _arena.Length + _arena.Length / 4 : _arena.Length + _arena.Length / 2;
+        long wanted = Math.Max((long)_arenaUsed + size, Math.Max(32, grown));
         if ((long)_arenaUsed + size > Array.MaxLength)
         {
             throw new InsufficientMemoryException("a collection's elements exceed 2 GB");
