@@ -315,6 +315,7 @@ public sealed class SetCompatibilityTests(DifferentialFixture fixture) : Differe
             SELECT 1
             SMEMBERS s
             SELECT 0
+            DEL d
             SCAN 0 TYPE set
             """,
     };
