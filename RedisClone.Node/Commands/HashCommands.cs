@@ -349,12 +349,14 @@ public static class HashCommands
         Random random = c.Keyspace.Random;
         if (requested < 0 || requested == 1)
         {
-            // With repetition: each pick is independent (Redis's case 1, also used for a count of 1).
+            // With repetition: each pick is independent (Redis's case 1, also used for a count of 1). A listpack is
+            // listed once first, so a pick costs O(1) rather than a walk of the listpack.
             int count = (int)Math.Abs(requested);
+            List<int>? listed = entries.IsIndexed || count == 1 ? null : AllHandles(entries);
             WriteRandomHeader(c, count, withValues);
             for (int i = 0; i < count; i++)
             {
-                WritePick(c, entries, entries.Random(random), withValues);
+                WritePick(c, entries, listed is null ? entries.Random(random) : listed[random.Next(listed.Count)], withValues);
             }
             return;
         }
@@ -390,14 +392,35 @@ public static class HashCommands
         return true;
     }
 
-    /// <summary><paramref name="count"/> distinct handles (fewer than the store holds), in random order.</summary>
-    private static List<int> DistinctRandomHandles(PackedStore entries, int count, Random random)
+    private static List<int> AllHandles(PackedStore entries)
     {
         var all = new List<int>(entries.Count);
         for (int h = entries.First(); h >= 0; h = entries.Next(h))
         {
             all.Add(h);
         }
+        return all;
+    }
+
+    /// <summary><paramref name="count"/> distinct handles (fewer than the store holds), in random order.</summary>
+    private static List<int> DistinctRandomHandles(PackedStore entries, int count, Random random)
+    {
+        if (entries.IsIndexed && (long)count * 3 < entries.Count)
+        {
+            // Few of many (Redis's case 4): random picks until enough distinct ones, without listing the whole hash.
+            var picked = new HashSet<int>(count);
+            var order = new List<int>(count);
+            while (order.Count < count)
+            {
+                int handle = entries.Random(random);
+                if (picked.Add(handle))
+                {
+                    order.Add(handle);
+                }
+            }
+            return order;
+        }
+        List<int> all = AllHandles(entries);
         // A partial Fisher-Yates shuffle: the first count places hold a uniform sample.
         for (int i = 0; i < count; i++)
         {

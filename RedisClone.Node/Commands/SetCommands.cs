@@ -302,12 +302,27 @@ public static class SetCommands
             }
             return;
         }
+        int count = (int)requested;
+        if (!set.IsIntset && (long)count * 3 < set.Count)
+        {
+            // Few of many (Redis's case 4): random picks until enough distinct ones, without listing the whole set.
+            var picked = new HashSet<int>(count);
+            c.Reply.WriteArrayHeader(count);
+            while (picked.Count < count)
+            {
+                int handle = set.Random(random);
+                if (picked.Add(handle))
+                {
+                    c.Reply.WriteBulk(set.Member(handle, scratch));
+                }
+            }
+            return;
+        }
         var handles = new List<int>(set.Count);
         for (int h = set.First(); h >= 0; h = set.Next(h))
         {
             handles.Add(h);
         }
-        int count = (int)requested;
         c.Reply.WriteArrayHeader(count);
         for (int i = 0; i < count; i++)
         {
