@@ -22,6 +22,8 @@ public sealed class CommandTable
     {
         var table = new CommandTable();
         StringCommands.Register(table);
+        HashCommands.Register(table);
+        SetCommands.Register(table);
         KeyCommands.Register(table);
         ExpiryCommands.Register(table);
         DatabaseCommands.Register(table);

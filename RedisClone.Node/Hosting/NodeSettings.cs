@@ -184,7 +184,7 @@ public static class SettingCatalog
             s => s.PubSubRoundPauseMaxUs.ToString(CultureInfo.InvariantCulture),
             (s, v) => Integer(v, 0, 1_000_000, us => s.PubSubRoundPauseMaxUs = (int)us)),
         // Redis 7 names with their old ziplist aliases, which read and write the same setting.
-        .. Sized("hash-max-listpack-entries", "hash-max-ziplist-entries", "HashMaxListpackEntries", "hash fields kept in the compact (listpack) encoding (default 128)", memory: false, l => l.HashMaxListpackEntries, (l, v) => l.HashMaxListpackEntries = v),
+        .. Sized("hash-max-listpack-entries", "hash-max-ziplist-entries", "HashMaxListpackEntries", "hash fields kept in the compact (listpack) encoding (default 512)", memory: false, l => l.HashMaxListpackEntries, (l, v) => l.HashMaxListpackEntries = v),
         .. Sized("hash-max-listpack-value", "hash-max-ziplist-value", "HashMaxListpackValue", "longest hash field or value in the compact encoding, in bytes (default 64)", memory: true, l => l.HashMaxListpackValue, (l, v) => l.HashMaxListpackValue = v),
         .. Sized("zset-max-listpack-entries", "zset-max-ziplist-entries", "ZSetMaxListpackEntries", "sorted-set members kept in the compact (listpack) encoding (default 128)", memory: false, l => l.ZSetMaxListpackEntries, (l, v) => l.ZSetMaxListpackEntries = v),
         .. Sized("zset-max-listpack-value", "zset-max-ziplist-value", "ZSetMaxListpackValue", "longest sorted-set member in the compact encoding, in bytes (default 64)", memory: true, l => l.ZSetMaxListpackValue, (l, v) => l.ZSetMaxListpackValue = v),

@@ -6,7 +6,8 @@ namespace RedisClone.Node.Storage;
 /// </summary>
 public sealed class CollectionLimits
 {
-    public long HashMaxListpackEntries { get; set; } = 128;
+    // 512, not redis.conf's 128: what redis-server 7.0 runs with when no config file sets it (its compiled-in default).
+    public long HashMaxListpackEntries { get; set; } = 512;
     public long HashMaxListpackValue { get; set; } = 64;
     public long SetMaxIntsetEntries { get; set; } = 512;
     public long ZSetMaxListpackEntries { get; set; } = 128;

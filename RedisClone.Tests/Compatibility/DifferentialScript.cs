@@ -6,7 +6,23 @@ using RedisClone.Tests.Infrastructure;
 namespace RedisClone.Tests.Compatibility;
 
 /// <summary>One step of a script: what to send, on which connection, and whether a reply is expected.</summary>
-public sealed record ScriptStep(int Connection, StepKind Kind, string[] Args, byte[] Bytes, string Source);
+public sealed record ScriptStep(int Connection, StepKind Kind, string[] Args, byte[] Bytes, string Source, ReplyOrder Order = ReplyOrder.AsSent);
+
+/// <summary>
+/// How a step's reply is compared. Redis answers a hashtable-encoded set or hash in its hash order, which another
+/// server cannot reproduce: such replies are compared as multisets, every other byte (types, lengths) still exactly.
+/// </summary>
+public enum ReplyOrder
+{
+    /// <summary>Byte for byte.</summary>
+    AsSent,
+    /// <summary>The top-level elements of an aggregate reply in any order (<c>SORTED</c>).</summary>
+    Sorted,
+    /// <summary>As <see cref="Sorted"/>, consecutive elements taken as field-value pairs (<c>PAIRS</c>: HGETALL, WITHVALUES).</summary>
+    SortedPairs,
+    /// <summary>Only the first line: the type and length of a reply whose elements are random (<c>COUNT</c>: SPOP with a count).</summary>
+    CountOnly,
+}
 
 public enum StepKind
 {
@@ -31,6 +47,8 @@ public enum StepKind
 /// <item><c>READ</c>: one more reply, for pipelines sent with SEND or RAW.</item>
 /// <item><c>CLOSED?</c>: whether the server closed the connection.</item>
 /// <item>A leading <c>@2</c> runs the step on a second connection (any digit; the default is <c>@1</c>).</item>
+/// <item><c>SORTED cmd</c> / <c>PAIRS cmd</c>: a command whose reply is compared in any order; <c>COUNT cmd</c>: only its
+/// type and length (<see cref="ReplyOrder"/>).</item>
 /// </list>
 /// </summary>
 public static partial class DifferentialScript
@@ -69,8 +87,22 @@ public static partial class DifferentialScript
             }
             else
             {
-                string[] args = SplitArguments(line);
-                steps.Add(new ScriptStep(connection, StepKind.Command, args, MultiBulk(args), line));
+                ReplyOrder order = ReplyOrder.AsSent;
+                if (line.StartsWith("SORTED ", StringComparison.Ordinal))
+                {
+                    order = ReplyOrder.Sorted;
+                }
+                else if (line.StartsWith("PAIRS ", StringComparison.Ordinal))
+                {
+                    order = ReplyOrder.SortedPairs;
+                }
+                else if (line.StartsWith("COUNT ", StringComparison.Ordinal))
+                {
+                    order = ReplyOrder.CountOnly;
+                }
+                string command = order == ReplyOrder.AsSent ? line : line[(line.IndexOf(' ') + 1)..];
+                string[] args = SplitArguments(command);
+                steps.Add(new ScriptStep(connection, StepKind.Command, args, MultiBulk(args), line, order));
             }
         }
         return steps;
@@ -142,7 +174,7 @@ public static partial class DifferentialScript
                     return "open (PING answered " + answer + ")";
                 default:
                     client.Send(step.Bytes);
-                    return MaskHello(Show(client.ReadReplyBytes()));
+                    return MaskHello(Show(InOrder(client.ReadReplyBytes(), step.Order)));
             }
         }
         catch (Exception ex) when (ex is EndOfStreamException or IOException)
@@ -174,6 +206,61 @@ public static partial class DifferentialScript
 
     [GeneratedRegex(@"\$2\\r\\nid\\r\\n:\d+\\r\\n")]
     private static partial Regex IdField();
+
+    /// <summary>
+    /// An aggregate reply with its top-level elements (or element pairs) sorted, so two servers' replies compare equal
+    /// when they hold the same elements; anything else is returned as it is.
+    /// </summary>
+    public static byte[] InOrder(byte[] reply, ReplyOrder order)
+    {
+        if (order == ReplyOrder.AsSent || reply.Length == 0 || (order != ReplyOrder.CountOnly && reply[0] is not ((byte)'*' or (byte)'~' or (byte)'%')))
+        {
+            return reply;
+        }
+        int headerEnd = Array.IndexOf(reply, (byte)'\n') + 1;
+        if (order == ReplyOrder.CountOnly)
+        {
+            return reply[..headerEnd];
+        }
+        var elements = new List<byte[]>();
+        for (int p = headerEnd; p < reply.Length;)
+        {
+            int end = ElementEnd(reply, p);
+            elements.Add(reply[p..end]);
+            p = end;
+        }
+        bool pairs = reply[0] == '%' || (order == ReplyOrder.SortedPairs && elements.All(e => e[0] is not ((byte)'*' or (byte)'%')));
+        var units = new List<byte[]>();
+        for (int i = 0; i < elements.Count; i += pairs ? 2 : 1)
+        {
+            units.Add(pairs && i + 1 < elements.Count ? [.. elements[i], .. elements[i + 1]] : elements[i]);
+        }
+        units.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+        return [.. reply[..headerEnd], .. units.SelectMany(u => u)];
+    }
+
+    /// <summary>Where the RESP value starting at <paramref name="p"/> ends.</summary>
+    private static int ElementEnd(byte[] reply, int p)
+    {
+        int lineEnd = Array.IndexOf(reply, (byte)'\n', p) + 1;
+        byte type = reply[p];
+        if (type is (byte)'$' or (byte)'=' or (byte)'!')
+        {
+            int length = int.Parse(Encoding.ASCII.GetString(reply, p + 1, lineEnd - p - 3), CultureInfo.InvariantCulture);
+            return length < 0 ? lineEnd : lineEnd + length + 2;
+        }
+        if (type is (byte)'*' or (byte)'~' or (byte)'%' or (byte)'>')
+        {
+            int count = int.Parse(Encoding.ASCII.GetString(reply, p + 1, lineEnd - p - 3), CultureInfo.InvariantCulture);
+            int end = lineEnd;
+            for (int i = 0; i < (type == '%' ? count * 2 : Math.Max(count, 0)); i++)
+            {
+                end = ElementEnd(reply, end);
+            }
+            return end;
+        }
+        return lineEnd;
+    }
 
     /// <summary>Reply bytes as readable text: printable ASCII as is, everything else escaped (so CRLF shows as \r\n).</summary>
     public static string Show(byte[] bytes)

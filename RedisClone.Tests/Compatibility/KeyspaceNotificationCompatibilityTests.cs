@@ -28,8 +28,8 @@ public sealed class KeyspaceNotificationCompatibilityTests(DifferentialFixture f
     public void The_same_commands_publish_the_same_events(string flags)
     {
         Assert.True(Fixture.Redis.Available, "redis-server is not running:\n" + Fixture.Redis.Log);
-        List<string> expected = Record(Fixture.Redis.Port, flags);
-        List<string> actual = Record(Fixture.Node.Port, flags);
+        List<string> expected = Record(Fixture.Redis.Port, flags, Commands);
+        List<string> actual = Record(Fixture.Node.Port, flags, Commands);
         Assert.NotEmpty(expected);
         Assert.Equal(expected, actual);
     }
@@ -64,7 +64,7 @@ public sealed class KeyspaceNotificationCompatibilityTests(DifferentialFixture f
     }
 
     /// <summary>Runs the commands with the given flags and returns every notification, in arrival order.</summary>
-    private static List<string> Record(int port, string flags)
+    internal static List<string> Record(int port, string flags, IEnumerable<string[]> commands)
     {
         using RawClient admin = RawClient.Connect(port);
         using RawClient subscriber = RawClient.Connect(port);
@@ -74,7 +74,7 @@ public sealed class KeyspaceNotificationCompatibilityTests(DifferentialFixture f
         {
             subscriber.Call("PSUBSCRIBE", "__key*__:*");
             subscriber.Call("SUBSCRIBE", "test:end");
-            foreach (string[] command in Commands)
+            foreach (string[] command in commands)
             {
                 admin.Call(command);
             }
