@@ -515,6 +515,27 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZUNION 3 p q r WITHSCORES
             ZUNION 2 r r WEIGHTS 0.1 0.2 WITHSCORES
             """,
+        // A plain set as input counts each member with score 1; an intset and a hashtable-encoded set alike.
+        ["set-algebra-with-plain-sets"] = """
+            ZADD a 1 x 2 y 3 z 5 7
+            SADD s y z w
+            SADD ints 7 8 9
+            ZUNION 2 a s WITHSCORES
+            ZUNION 2 a ints WEIGHTS 1 10 WITHSCORES
+            ZINTER 2 a s WITHSCORES
+            ZINTER 2 ints a AGGREGATE MAX WITHSCORES
+            ZDIFF 2 a s WITHSCORES
+            ZDIFF 2 s a WITHSCORES
+            ZINTERCARD 2 a s
+            ZINTERCARD 2 ints s
+            ZUNIONSTORE d 2 s ints
+            ZRANGE d 0 -1 WITHSCORES
+            OBJECT ENCODING d
+            ZINTERSTORE d 2 s s WEIGHTS 2 3
+            ZRANGE d 0 -1 WITHSCORES
+            ZDIFFSTORE d 2 ints a
+            ZRANGE d 0 -1 WITHSCORES
+            """,
         ["zintercard"] = """
             ZADD a 1 x 2 y 3 z
             ZADD b 10 y 20 z 30 w
