@@ -22,6 +22,7 @@ public sealed class CommandTable
     {
         var table = new CommandTable();
         StringCommands.Register(table);
+        ListCommands.Register(table);
         KeyCommands.Register(table);
         ExpiryCommands.Register(table);
         DatabaseCommands.Register(table);
