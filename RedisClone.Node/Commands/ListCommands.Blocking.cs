@@ -158,16 +158,8 @@ public static partial class ListCommands
             return true;
         }
 
-        public override void WriteTimeout(RespWriter reply)
-        {
-            if (destination is not null)
-            {
-                reply.WriteNull();
-            }
-            else
-            {
-                reply.WriteNullArray();
-            }
-        }
+        // Redis's replyToBlockedClientTimedOut answers a null array for every list wait, BLMOVE's too (inside MULTI
+        // BLMOVE answers a null bulk instead: that path is blmoveGenericCommand's own).
+        public override void WriteTimeout(RespWriter reply) => reply.WriteNullArray();
     }
 }

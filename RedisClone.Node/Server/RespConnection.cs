@@ -137,13 +137,11 @@ public sealed partial class RespConnection
         while (!request.IsDone)
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             if (request.IsDone)
             {
-                // Nothing examined: the next read returns at once with the commands that queued up meanwhile.
-                input.AdvanceTo(result.Buffer.Start);
                 break;
             }
-            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
             if (result.IsCompleted && !result.IsCanceled)
             {
                 lock (_server.Keyspace.Sync)
@@ -154,6 +152,9 @@ public sealed partial class RespConnection
             }
         }
         _session.Blocked = null;
+        // Everything buffered was marked examined, so the next read would wait for new bytes: a cancelled read
+        // returns at once with the commands pipelined behind the blocking one.
+        input.CancelPendingRead();
         _writer.WriteRaw(request.ReplyBytes);
         return await FlushAsync(output).ConfigureAwait(false);
     }
