@@ -22,7 +22,8 @@ public static class BlockingTimeout
             c.Reply.WriteError(NotAFloat);
             return false;
         }
-        double ms = seconds * 1000.0;
+        // The cast truncates toward zero: -0.0001 s is 0 ms, which waits forever, as in Redis.
+        double ms = Math.Truncate(seconds * 1000.0);
         if (double.IsNaN(ms) || ms < 0 || ms >= 9.2233720368547758E18)
         {
             c.Reply.WriteError(Negative);
