@@ -62,6 +62,15 @@ public static partial class ListCommands
         }
         bool created = list is null;
         list ??= NewList(c);
+        if (c.Args.Count > 3)
+        {
+            long bytes = 0;
+            for (int i = 2; i < c.Args.Count; i++)
+            {
+                bytes += ListValue.EntrySize(c.Args[i].Length);
+            }
+            list.ReserveForPush(bytes, ListValue.EntrySize(c.Args[2].Length), left);
+        }
         for (int i = 2; i < c.Args.Count; i++)
         {
             if (left)

@@ -121,7 +121,19 @@ public sealed partial class ListValue
             Count++;
         }
 
-        /// <summary>Frees <paramref name="size"/> bytes on one side: by moving the entries when the buffer has the room, else by growing it 1.5x (up to the node limit).</summary>
+        /// <summary>Makes room for <paramref name="size"/> more bytes at one end unless it is there already, growing to exactly that.</summary>
+        public void Reserve(int size, bool atFront)
+        {
+            if ((atFront ? Start : Buffer.Length - End) < size)
+            {
+                MakeRoom(size, atFront, limit: 0);
+            }
+        }
+
+        /// <summary>
+        /// Frees <paramref name="size"/> bytes on one side: by moving the entries when the buffer has the room, else by
+        /// growing it 1.5x, up to <paramref name="limit"/> (0: to exactly what is needed).
+        /// </summary>
         private void MakeRoom(int size, bool atFront, int limit)
         {
             int used = Used;
@@ -129,7 +141,7 @@ public sealed partial class ListValue
             byte[] target = Buffer;
             if (needed > Buffer.Length)
             {
-                int grown = Math.Max(needed, Math.Min(Buffer.Length + Buffer.Length / 2, Math.Max(limit, needed)));
+                int grown = limit == 0 ? needed : Math.Max(needed, Math.Min(Buffer.Length + Buffer.Length / 2, Math.Max(limit, needed)));
                 target = new byte[(grown + 7) & ~7];
             }
             int newStart = atFront ? target.Length - used : 0;

@@ -11,7 +11,7 @@ namespace RedisClone.Node.Storage;
 public sealed partial class ListValue : CollectionValue
 {
     // The node ring: _ring.Length is a power of two; node i of the list is at (_head + i) & mask.
-    private Node[] _ring = new Node[4];
+    private Node[] _ring = new Node[1];
     private int _head;
     private int _nodeCount;
     private int _count;
@@ -103,6 +103,33 @@ public sealed partial class ListValue : CollectionValue
     // A list's first node grows from the size of its first element (small lists stay small); once a list spans
     // nodes it is evidently long, and a new node gets the full node size at once instead of growing into it.
     private int NewNodeCapacity(int size) => _nodeCount == 0 ? size : Math.Max(size, _maxNodeBytes);
+
+    /// <summary>
+    /// A push of several elements (<paramref name="bytes"/> of entries) is about to follow: the end node grows once to
+    /// take as many of them as it may hold, instead of growing 1.5x at a time and keeping the slack.
+    /// </summary>
+    public void ReserveForPush(long bytes, int firstEntrySize, bool left)
+    {
+        if (_nodeCount == 0)
+        {
+            if (firstEntrySize <= _maxNodeBytes)
+            {
+                // The node the first push would create, sized for the whole push (an element bigger than a node
+                // gets its own node instead, so no empty node is left behind).
+                InsertNode(0, new Node((int)Math.Min(bytes, _maxNodeBytes), freeAtFront: left));
+            }
+            return;
+        }
+        Node node = left ? First : Last;
+        int room = _maxNodeBytes - node.Used;
+        if (room > 0 && node.Count < _maxNodeEntries)
+        {
+            node.Reserve((int)Math.Min(bytes, room), left);
+        }
+    }
+
+    /// <summary>The bytes an element takes in a node.</summary>
+    public static int EntrySize(int length) => Entry.Size(length);
 
     private bool Fits(Node node, int size) => node.Count < _maxNodeEntries && node.Used + size <= _maxNodeBytes;
 
