@@ -102,7 +102,8 @@ public sealed partial class ListValue : CollectionValue
 
     // A list's first node grows from the size of its first element (small lists stay small); once a list spans
     // nodes it is evidently long, and a new node gets the full node size at once instead of growing into it.
-    private int NewNodeCapacity(int size) => _nodeCount == 0 ? size : Math.Max(size, _maxNodeBytes);
+    // A node limited by entries (a positive list-max-listpack-size) may stay far below the byte limit: it grows too.
+    private int NewNodeCapacity(int size) => _nodeCount == 0 || _maxNodeEntries != int.MaxValue ? size : Math.Max(size, _maxNodeBytes);
 
     /// <summary>
     /// A push of several elements (<paramref name="bytes"/> of entries) is about to follow: the end node grows once to
