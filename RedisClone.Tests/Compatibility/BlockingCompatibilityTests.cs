@@ -24,6 +24,7 @@ public sealed partial class BlockingCompatibilityTests(DifferentialFixture fixtu
         ["blmpop-and-brpoplpush-served"] = MultiPopServed,
         ["disconnected-client-is-forgotten"] = Disconnected,
         ["events-and-watch-when-served"] = EventsAndWatch,
+        ["swapdb-brings-the-key-in"] = SwapDbServes,
     };
 
     [RequiresToolTheory("redis-server")]
@@ -199,6 +200,24 @@ public sealed partial class BlockingCompatibilityTests(DifferentialFixture fixtu
         t.Add(client.ReadReply());
         t.Add(second.ReadReply());
         t.Add(admin.Call("EXISTS", "c1", "c2"));
+        return t;
+    }
+
+    private static List<string> SwapDbServes(int port)
+    {
+        using RawClient admin = Fresh(port);
+        using RawClient client = RawClient.Connect(port);
+        var t = new List<string>();
+        client.Command("BLPOP", "sw", "0");
+        WaitBlocked(admin, 1);
+        t.Add(admin.Call("SELECT", "1"));
+        t.Add(admin.Call("RPUSH", "sw", "from-db1", "second"));
+        t.Add(admin.Call("SWAPDB", "0", "1"));
+        t.Add(client.ReadReply());
+        t.Add(admin.Call("LRANGE", "sw", "0", "-1"));
+        t.Add(admin.Call("SELECT", "0"));
+        t.Add(admin.Call("LRANGE", "sw", "0", "-1"));
+        t.Add(admin.Call("FLUSHALL"));
         return t;
     }
 

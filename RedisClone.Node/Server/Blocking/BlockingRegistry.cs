@@ -99,6 +99,18 @@ public sealed class BlockingRegistry : IKeyReadyListener
         _ready.Add((db, stored));
     }
 
+    /// <summary>Readies every key of <paramref name="db"/> that clients wait on and that holds a value now (SWAPDB).</summary>
+    public void SignalStoredKeys(Database db)
+    {
+        foreach (byte[] key in _waiters[db.Index].Keys)
+        {
+            if (db.Exists(key))
+            {
+                KeyReady(db, key);
+            }
+        }
+    }
+
     /// <summary>
     /// Serves the clients waiting on the keys that became ready, in the order they blocked, once the command (or the
     /// whole EXEC) that readied them is done, as Redis's handleClientsBlockedOnKeys. Serving may ready more keys
