@@ -176,6 +176,7 @@ public static class ClientCommands
                 c.Reply.WriteError("ERR No such client");
                 return;
             }
+            c.Server.Blocking.Cancel(target); // a killed client is not served what a later push brings
             target.Kill();
             c.Reply.WriteOk();
             return;
@@ -259,6 +260,7 @@ public static class ClientCommands
             {
                 continue;
             }
+            c.Server.Blocking.Cancel(target); // a killed client is not served what a later push brings
             target.Kill();
             killed++;
         }

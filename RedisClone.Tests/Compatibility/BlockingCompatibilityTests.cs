@@ -233,6 +233,14 @@ public sealed partial class BlockingCompatibilityTests(DifferentialFixture fixtu
         WaitBlocked(admin, 0);
         t.Add(admin.Call("RPUSH", "gone", "x"));
         t.Add(admin.Call("LLEN", "gone"));
+        using RawClient killed = RawClient.Connect(port);
+        string id = Id(killed);
+        killed.Command("BLPOP", "killed", "0");
+        WaitBlocked(admin, 1);
+        t.Add(admin.Call("CLIENT", "KILL", "ID", id));
+        WaitBlocked(admin, 0);
+        t.Add(admin.Call("RPUSH", "killed", "kept"));
+        t.Add(admin.Call("LLEN", "killed"));
         return t;
     }
 

@@ -38,12 +38,18 @@ public sealed class BlockingResourceTests
                 Assert.True(DateTime.UtcNow < deadline, "the clients did not all block");
             }
             int threadsBlocked = Threads(node.Pid);
-            double cpuBefore = CpuSeconds(node.Pid);
-            await Task.Delay(TimeSpan.FromSeconds(2)); // the interval being measured, not a wait for a condition
-            double cpuUsed = CpuSeconds(node.Pid) - cpuBefore;
+            // Two windows, the quieter one counts: background JIT (tiering up) or a GC may land in one of them, while
+            // polling blocked clients would cost CPU in both. The windows are what is measured, not a wait for a condition.
+            double cpuUsed = double.MaxValue;
+            for (int window = 0; window < 2; window++)
+            {
+                double cpuBefore = CpuSeconds(node.Pid);
+                await Task.Delay(TimeSpan.FromSeconds(1.5));
+                cpuUsed = Math.Min(cpuUsed, CpuSeconds(node.Pid) - cpuBefore);
+            }
 
             Assert.True(threadsBlocked <= threadsBefore + 8, $"threads went from {threadsBefore} to {threadsBlocked} with {Blocked} clients blocked");
-            Assert.True(cpuUsed < 0.3, $"the node used {cpuUsed:F2} s of CPU in 2 s with every client blocked");
+            Assert.True(cpuUsed < 0.2, $"the node used {cpuUsed:F2} s of CPU in 1.5 s with every client blocked");
 
             var elements = Enumerable.Range(0, Blocked).Select(i => "job" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
             Assert.Equal($":{Blocked}\r\n", admin.Call(["RPUSH", "jobs", .. elements]));
