@@ -249,9 +249,54 @@ public sealed class ListCompatibilityTests(DifferentialFixture fixture) : Differ
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// Seeded random list operations on two keys, with nodes of a few entries (or the default 8 KB) so that pushes,
+    /// pops, inserts, removals and trims cross, split and empty nodes; every reply is compared.
+    /// </summary>
+    private static string RandomOperations(int seed, string nodeSize)
+    {
+        var random = new Random(seed);
+        string Element() => random.Next(10) switch
+        {
+            < 6 => ((string[])["a", "b", "c", "dd", "e"])[random.Next(5)],
+            < 9 => new string('x', random.Next(0, 300)) is { Length: > 0 } x ? x : "\"\"",
+            _ => new string('y', random.Next(100, 12000)),
+        };
+        var lines = new List<string> { $"CONFIG SET list-max-listpack-size {nodeSize}" };
+        string[] keys = ["k1", "k2"];
+        for (int i = 0; i < 400; i++)
+        {
+            string k = keys[random.Next(2)];
+            int n = random.Next(-12, 13);
+            lines.Add(random.Next(13) switch
+            {
+                0 => $"LPUSH {k} {Element()} {Element()}",
+                1 => $"RPUSH {k} {Element()} {Element()} {Element()}",
+                2 => $"LPOP {k}",
+                3 => $"RPOP {k} {random.Next(0, 4)}",
+                4 => $"LRANGE {k} {n} {random.Next(-12, 13)}",
+                5 => $"LINDEX {k} {n}",
+                6 => $"LSET {k} {n} {Element()}",
+                7 => $"LINSERT {k} {(random.Next(2) == 0 ? "BEFORE" : "AFTER")} {((string[])["a", "b", "c"])[random.Next(3)]} {Element()}",
+                8 => $"LREM {k} {random.Next(-3, 4)} {((string[])["a", "b", "c"])[random.Next(3)]}",
+                9 => $"LTRIM {k} {random.Next(-3, 6)} {random.Next(-5, 13)}",
+                10 => $"LPOS {k} {((string[])["a", "b"])[random.Next(2)]} RANK {((int[])[1, 2, -1, -2])[random.Next(4)]} COUNT {random.Next(0, 4)}",
+                11 => $"LMOVE {k} {keys[random.Next(2)]} {(random.Next(2) == 0 ? "LEFT" : "RIGHT")} {(random.Next(2) == 0 ? "LEFT" : "RIGHT")}",
+                _ => $"LRANGE {k} 0 -1",
+            });
+        }
+        lines.Add("LRANGE k1 0 -1");
+        lines.Add("LRANGE k2 0 -1");
+        lines.Add("CONFIG SET list-max-listpack-size -2");
+        return string.Join('\n', lines);
+    }
+
     static ListCompatibilityTests()
     {
         Scripts["large-elements"] = LargeElements();
+        Scripts["random-operations-nodes-of-4"] = RandomOperations(1, "4");
+        Scripts["random-operations-nodes-of-1"] = RandomOperations(2, "1");
+        Scripts["random-operations-8kb-nodes"] = RandomOperations(3, "-2");
         foreach (string name in Scripts.Keys.ToArray())
         {
             Scripts[name + "-resp3"] = "HELLO 3\n" + Scripts[name];
