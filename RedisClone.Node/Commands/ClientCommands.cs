@@ -24,11 +24,39 @@ public static class ClientCommands
             new("kill", -3, Conn | CommandFlags.Admin, Kill, "@admin @slow @dangerous @connection", new("Terminates open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
                 "ip:port:string|[ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username:string] [ADDR ip:port:string] [LADDR ip:port:string] [SKIPME YES|NO] [MAXAGE maxage:integer]")),
             new("reply", 3, Conn, Reply, "@slow @connection", new("Instructs the server whether to reply to commands.", "3.2.0", "connection", "O(1)", "ON|OFF|SKIP")),
+            new("unblock", -3, Conn | CommandFlags.Admin, Unblock, "@admin @slow @dangerous @connection", new("Unblock a client blocked in a blocking command from a different connection", "5.0.0", "connection", "O(log N) where N is the number of client connections",
+                "client-id:integer [TIMEOUT|ERROR]")),
             new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow @connection", new("Returns helpful text about the different subcommands.", "5.0.0", "connection", "O(1)"))));
     }
 
     /// <summary>Redis refuses names with characters outside '!'..'~' (so no spaces or newlines).</summary>
     public static bool IsValidName(string name) => name.All(ch => ch is >= '!' and <= '~');
+
+    /// <summary>CLIENT UNBLOCK: ends another client's wait in a blocking command (1), or answers 0 when it is not waiting.</summary>
+    private static void Unblock(CommandContext c)
+    {
+        if (c.Args.Count > 4)
+        {
+            c.Reply.WriteError($"ERR unknown subcommand or wrong number of arguments for '{c.ArgString(1)}'. Try CLIENT HELP.");
+            return;
+        }
+        if (!c.TryInteger(2, out long id))
+        {
+            return;
+        }
+        bool withError = false;
+        if (c.Args.Count == 4)
+        {
+            withError = c.ArgIs(3, "ERROR"u8);
+            if (!withError && !c.ArgIs(3, "TIMEOUT"u8))
+            {
+                c.Reply.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                return;
+            }
+        }
+        ClientSession? target = c.Server.Clients.Find(id);
+        c.Reply.WriteInteger(target is not null && c.Server.Blocking.Unblock(target, withError) ? 1 : 0);
+    }
 
     private static void SetName(CommandContext c)
     {
@@ -198,6 +226,7 @@ public static class ClientCommands
                 c.Reply.WriteError("ERR No such client");
                 return;
             }
+            c.Server.Blocking.Cancel(target); // a killed client is not served what a later push brings
             target.Kill(c.Client);
             c.Reply.WriteOk();
             return;
@@ -286,6 +315,7 @@ public static class ClientCommands
             {
                 continue;
             }
+            c.Server.Blocking.Cancel(target); // a killed client is not served what a later push brings
             target.Kill(c.Client);
             killed++;
         }

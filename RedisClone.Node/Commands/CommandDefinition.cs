@@ -27,6 +27,10 @@ public enum CommandFlags
     TransactionControl = 1 << 15,
     /// <summary>Redis's internal may-replicate (PUBLISH, SPUBLISH): not shown by COMMAND INFO, refused to monitors like writes.</summary>
     MayReplicate = 1 << 16,
+    /// <summary>May block the client (BLPOP and friends).</summary>
+    Blocking = 1 << 17,
+    /// <summary>The keys' positions depend on the arguments (LMPOP's numkeys): first/last/step are 0.</summary>
+    MovableKeys = 1 << 18,
 }
 
 /// <summary>What COMMAND DOCS tells about a command; <see cref="Syntax"/> is its argument line as Redis's docs write it.</summary>

@@ -24,6 +24,7 @@ public sealed class CommandTable
         StringCommands.Register(table);
         HashCommands.Register(table);
         SetCommands.Register(table);
+        ListCommands.Register(table);
         KeyCommands.Register(table);
         ExpiryCommands.Register(table);
         DatabaseCommands.Register(table);

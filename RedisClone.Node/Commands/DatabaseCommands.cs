@@ -71,6 +71,9 @@ public static class DatabaseCommands
             return;
         }
         c.Keyspace.Swap(first, second);
+        // Redis's scanDatabaseForReadyKeys: a client blocked on a key the swap brought in is served after the command.
+        c.Server.Blocking.SignalStoredKeys(c.Keyspace[first]);
+        c.Server.Blocking.SignalStoredKeys(c.Keyspace[second]);
         c.Reply.WriteOk();
     }
 }

@@ -103,10 +103,10 @@ public static class IntrospectionCommands
     private static readonly (CommandFlags Flag, string Name)[] FlagNames =
     [
         (CommandFlags.Write, "write"), (CommandFlags.ReadOnly, "readonly"), (CommandFlags.DenyOom, "denyoom"),
-        (CommandFlags.Admin, "admin"), (CommandFlags.PubSub, "pubsub"), (CommandFlags.NoScript, "noscript"),
+        (CommandFlags.Admin, "admin"), (CommandFlags.PubSub, "pubsub"), (CommandFlags.NoScript, "noscript"), (CommandFlags.Blocking, "blocking"),
         (CommandFlags.Loading, "loading"), (CommandFlags.Stale, "stale"), (CommandFlags.SkipMonitor, "skip_monitor"),
         (CommandFlags.SkipSlowlog, "skip_slowlog"), (CommandFlags.Fast, "fast"), (CommandFlags.NoAuth, "no_auth"),
-        (CommandFlags.NoMulti, "no_multi"), (CommandFlags.AllowBusy, "allow_busy"),
+        (CommandFlags.NoMulti, "no_multi"), (CommandFlags.AllowBusy, "allow_busy"), (CommandFlags.MovableKeys, "movablekeys"),
     ];
 
     /// <summary>One COMMAND INFO entry: name, arity, flags, first/last key, step, ACL categories, tips, key specs, subcommands.</summary>

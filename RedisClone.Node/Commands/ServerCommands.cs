@@ -98,7 +98,7 @@ public static class ServerCommands
         Line(t, "connected_clients", c.Server.Clients.Count);
         Line(t, "cluster_connections", 0);
         Line(t, "maxclients", c.Server.Settings.MaxClients);
-        Line(t, "blocked_clients", 0);
+        Line(t, "blocked_clients", c.Server.Blocking.BlockedClients);
         Line(t, "tracking_clients", 0);
     }
 

@@ -52,6 +52,18 @@ public readonly struct LongDouble
 
     public bool IsFinite => _kind == Kind.Finite;
 
+    /// <summary>The nearest double (infinite past double's range), for the blocking commands' timeouts.</summary>
+    public double ToDouble()
+    {
+        double magnitude = _kind switch
+        {
+            Kind.Infinity => double.PositiveInfinity,
+            Kind.NaN => double.NaN,
+            _ => Math.ScaleB((double)_mantissa, _exponent),
+        };
+        return _negative ? -magnitude : magnitude;
+    }
+
     /// <summary>
     /// Redis's string2ld: the whole text (a NUL inside it included) must be a number strtold accepts (decimal, hex,
     /// "inf"), with no leading space; NaN, and values that overflow or underflow to zero, are refused.

@@ -67,8 +67,8 @@ public sealed class BackgroundMaintenance : BackgroundService
         long now = Environment.TickCount64;
         foreach (ClientSession client in _server.Clients.All)
         {
-            // Like Redis, subscribers are never closed for being idle: waiting is what they do.
-            if (client.SubscriptionCount == 0 && now - client.LastInteraction > timeout * 1000L)
+            // Like Redis, subscribers and blocked clients are never closed for being idle: waiting is what they do.
+            if (client.SubscriptionCount == 0 && client.Blocked is null && now - client.LastInteraction > timeout * 1000L)
             {
                 client.Kill();
             }

@@ -14,6 +14,8 @@ public sealed class ClientRegistry
 
     public void Add(ClientSession client) => _clients[client.Id] = client;
 
+    public ClientSession? Find(long id) => _clients.GetValueOrDefault(id);
+
     public void Remove(ClientSession client) => _clients.TryRemove(client.Id, out _);
 
     public IEnumerable<ClientSession> All => _clients.Values.OrderBy(c => c.Id);

@@ -153,6 +153,9 @@ public sealed class ClientSession : IWatcher
         return barrier;
     }
 
+    /// <summary>The wait this client is blocked in (BLPOP and friends), until it is served, times out or is unblocked.</summary>
+    public Blocking.BlockedRequest? Blocked { get; set; }
+
     /// <summary>In MONITOR mode (set and cleared by <see cref="MonitorFeed"/>, under the keyspace lock).</summary>
     public bool IsMonitor { get; set; }
 
@@ -255,7 +258,7 @@ public sealed class ClientSession : IWatcher
     {
         get
         {
-            // Redis's order: O (monitor), P (subscribed), x (in MULTI), d (watched key touched).
+            // Redis's order: O (monitor), P (subscribed), x (in MULTI), b (blocked), d (watched key touched).
             string flags = IsMonitor ? "O" : "";
             if (SubscriptionCount > 0)
             {
@@ -264,6 +267,10 @@ public sealed class ClientSession : IWatcher
             if (InMulti)
             {
                 flags += "x";
+            }
+            if (Blocked is { IsDone: false })
+            {
+                flags += "b";
             }
             if (WatchedKeyTouched)
             {

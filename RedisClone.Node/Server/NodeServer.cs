@@ -18,6 +18,8 @@ public sealed class NodeServer : IDisposable
         Monitors = new MonitorFeed(PubSub);
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
+        Blocking = new Blocking.BlockingRegistry(this, settings.Databases);
+        Keyspace.ReadyListener = Blocking;
         Limits = new RequestLimits { ProtoMaxBulkLen = settings.ProtoMaxBulkLen, ClientQueryBufferLimit = settings.ClientQueryBufferLimit };
         Commands = CommandTable.CreateDefault();
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
@@ -47,6 +49,9 @@ public sealed class NodeServer : IDisposable
 
     public NodeSettings Settings { get; }
     public Keyspace Keyspace { get; }
+
+    /// <summary>Clients blocked on keys (BLPOP and friends).</summary>
+    public Blocking.BlockingRegistry Blocking { get; }
     public PubSubBroker PubSub { get; }
 
     /// <summary>Clients in MONITOR mode.</summary>

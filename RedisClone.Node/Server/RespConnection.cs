@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Protocol;
+using RedisClone.Node.Server.Blocking;
 using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 
@@ -115,11 +116,56 @@ public sealed partial class RespConnection
                 }
             }
             while (moreQueued);
+            while (_session.Blocked is not null)
+            {
+                if (!await WaitWhileBlockedAsync(input, output).ConfigureAwait(false))
+                {
+                    return;
+                }
+                if (_large is not null)
+                {
+                    await ProcessLargeAsync(output).ConfigureAwait(false);
+                    await FlushAsync(output).ConfigureAwait(false);
+                }
+            }
             if (_session.CloseAfterReply || (result.IsCompleted && !result.IsCanceled))
             {
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// Waits, costing no thread, until the blocked command is served, times out or is unblocked, then sends its reply.
+    /// The input is still read meanwhile, only to notice the client going away (Redis then forgets the wait); bytes it
+    /// sends are left unconsumed for after. False when the client went away.
+    /// </summary>
+    private async ValueTask<bool> WaitWhileBlockedAsync(PipeReader input, PipeWriter output)
+    {
+        BlockedRequest request = _session.Blocked!;
+        while (!request.IsDone)
+        {
+            ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+            input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            if (request.IsDone)
+            {
+                break;
+            }
+            if (result.IsCompleted && !result.IsCanceled)
+            {
+                lock (_server.Keyspace.Sync)
+                {
+                    _server.Blocking.Cancel(_session);
+                }
+                return false;
+            }
+        }
+        _session.Blocked = null;
+        // Everything buffered was marked examined, so the next read would wait for new bytes: a cancelled read
+        // returns at once with the commands pipelined behind the blocking one.
+        input.CancelPendingRead();
+        _writer.WriteRaw(request.ReplyBytes);
+        return await FlushAsync(output).ConfigureAwait(false);
     }
 
     /// <returns>false when the transport is done (the client went away).</returns>
@@ -161,7 +207,7 @@ public sealed partial class RespConnection
                 _large = null;
                 return false;
             }
-            if (!moreReady || _session.CloseAfterReply)
+            if (!moreReady || _session.CloseAfterReply || _session.Blocked is not null)
             {
                 return false;
             }
@@ -282,6 +328,16 @@ public sealed partial class RespConnection
                 }
                 ExecuteOne();
                 executed++;
+                if (_server.Blocking.HasReady)
+                {
+                    // Redis serves blocked clients after each command (after EXEC as a whole), before the next one.
+                    _server.Blocking.ServeReady();
+                }
+                if (_session.Blocked is not null)
+                {
+                    // A blocked client's later commands wait, unparsed, until it is served.
+                    break;
+                }
             }
         }
         finally

@@ -75,6 +75,7 @@ public sealed partial class RespConnectionHandler : ConnectionHandler
         {
             lock (_server.Keyspace.Sync)
             {
+                _server.Blocking.Cancel(session);
                 session.UnwatchAll();
                 session.EndMulti();
                 _server.PubSub.RemoveAll(session);

@@ -146,6 +146,10 @@ public sealed class Database
         _table.LastAccessAt(slot) = _keyspace.ClockSeconds;
         _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
+        if (value is CollectionValue)
+        {
+            SignalReady(key);
+        }
     }
 
     /// <summary>Replaces the value at a slot already found by <see cref="Lookup"/>, keeping its TTL.</summary>
@@ -154,6 +158,10 @@ public sealed class Database
         _table.ValueAt(slot) = value;
         _table.EncodingAt(slot) = encoding;
         KeyModified(_table.KeyAt(slot));
+        if (value is CollectionValue)
+        {
+            SignalReady(_table.KeyAt(slot));
+        }
     }
 
     public bool Delete(ReadOnlySpan<byte> key)
@@ -181,7 +189,20 @@ public sealed class Database
             return Delete(key);
         }
         KeyModified(key);
+        SignalReady(key);
         return false;
+    }
+
+    /// <summary>
+    /// Redis's signalKeyAsReady: a collection was stored or grew at <paramref name="key"/>, so clients blocked on it
+    /// may be served once the running command is done. Nearly free when nobody is blocked.
+    /// </summary>
+    public void SignalReady(ReadOnlySpan<byte> key)
+    {
+        if (_keyspace.ReadyListener is { Any: true } listener)
+        {
+            listener.KeyReady(this, key);
+        }
     }
 
     /// <summary>Sets or clears (with <see cref="KeyTable.NoExpiry"/>) the due time of the key at a slot.</summary>

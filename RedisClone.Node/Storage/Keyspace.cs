@@ -20,6 +20,9 @@ public sealed class Keyspace
 
     public Lock Sync { get; } = new();
 
+    /// <summary>Where writes report keys that blocked clients may be waiting on (the blocking registry).</summary>
+    public IKeyReadyListener? ReadyListener { get; set; }
+
     public KeyspaceStats Stats { get; } = new();
 
     public Random Random { get; } = new();
