@@ -31,6 +31,7 @@ public static class SortedSetCommands
         SortedSetPopCommands.Register(t);
         SortedSetRangeCommands.Register(t);
         SortedSetAlgebraCommands.Register(t);
+        SortedSetBlockingCommands.Register(t);
     }
 
     [Flags]

@@ -35,35 +35,40 @@ public static class SortedSetPopCommands
     /// of the non-empty set at <paramref name="key"/>, writes the reply in the <paramref name="shape"/> given, fires
     /// zpopmin/zpopmax (and del when the set empties). Written to be called by the blocking pops when a key is served.
     /// </summary>
-    public static void Pop(CommandContext c, Database db, ReadOnlySpan<byte> key, SortedSetValue set, long count, bool max, PopReply shape)
+    public static void Pop(CommandContext c, Database db, ReadOnlySpan<byte> key, SortedSetValue set, long count, bool max, PopReply shape) =>
+        Pop(c.Server, c.Reply, c.Client, db, key, set, count, max, shape);
+
+    /// <summary>As above, for a blocked client served after another client's command (<paramref name="who"/> null).</summary>
+    internal static void Pop(Server.NodeServer server, RespWriter reply, Server.ClientSession? who, Database db, ReadOnlySpan<byte> key,
+        SortedSetValue set, long count, bool max, PopReply shape)
     {
         int n = (int)Math.Min(count, set.Count);
-        bool pairs = shape == PopReply.KeyAndPairs || (shape == PopReply.PairsInResp3 && c.Reply.IsResp3);
+        bool pairs = shape == PopReply.KeyAndPairs || (shape == PopReply.PairsInResp3 && reply.IsResp3);
         switch (shape)
         {
             case PopReply.KeyAndPairs:
-                c.Reply.WriteArrayHeader(2);
-                c.Reply.WriteBulk(key);
-                c.Reply.WriteArrayHeader(n);
+                reply.WriteArrayHeader(2);
+                reply.WriteBulk(key);
+                reply.WriteArrayHeader(n);
                 break;
             case PopReply.KeyMemberScore:
-                c.Reply.WriteArrayHeader(3);
-                c.Reply.WriteBulk(key);
+                reply.WriteArrayHeader(3);
+                reply.WriteBulk(key);
                 break;
             default:
-                c.Reply.WriteArrayHeader(pairs ? n : n * 2);
+                reply.WriteArrayHeader(pairs ? n : n * 2);
                 break;
         }
-        var writer = new ElementWriter(c.Reply, withScores: true, pairs);
+        var writer = new ElementWriter(reply, withScores: true, pairs);
         int start = max ? set.Count - n : 0;
         int end = max ? set.Count - 1 : n - 1;
         set.Visit(start, end, reverse: max, ref writer);
         set.RemoveRange(start, end);
         bool deleted = db.CollectionChanged(key, set);
-        c.Notify(KeyspaceEventFlags.ZSet, max ? "zpopmax" : "zpopmin", db, key);
+        KeyspaceNotifier.Notify(server, KeyspaceEventFlags.ZSet, max ? "zpopmax" : "zpopmin", db.Index, key, who);
         if (deleted)
         {
-            c.Notify(KeyspaceEventFlags.Generic, "del", db, key);
+            KeyspaceNotifier.Notify(server, KeyspaceEventFlags.Generic, "del", db.Index, key, who);
         }
     }
 
@@ -101,51 +106,11 @@ public static class SortedSetPopCommands
 
     private static void ZMPop(CommandContext c)
     {
-        if (!RespNumber.TryParseInt64(c.Args[1], out long numKeys) || numKeys < 1)
+        if (!TryParseMultiPop(c, 1, out int keyCount, out bool max, out long count))
         {
-            c.Reply.WriteError("ERR numkeys should be greater than 0");
             return;
         }
-        if (numKeys > c.Args.Count - 3)
-        {
-            c.SyntaxError();
-            return;
-        }
-        int whereIndex = (int)numKeys + 2;
-        bool max;
-        if (c.ArgIs(whereIndex, "MIN"u8))
-        {
-            max = false;
-        }
-        else if (c.ArgIs(whereIndex, "MAX"u8))
-        {
-            max = true;
-        }
-        else
-        {
-            c.SyntaxError();
-            return;
-        }
-        long count = -1;
-        for (int j = whereIndex + 1; j < c.Args.Count; j++)
-        {
-            if (count == -1 && c.ArgIs(j, "COUNT"u8) && j + 1 < c.Args.Count)
-            {
-                j++;
-                if (!RespNumber.TryParseInt64(c.Args[j], out count) || count < 1)
-                {
-                    c.Reply.WriteError("ERR count should be greater than 0");
-                    return;
-                }
-            }
-            else
-            {
-                c.SyntaxError();
-                return;
-            }
-        }
-        count = Math.Max(count, 1);
-        for (int k = 2; k < whereIndex; k++)
+        for (int k = 2; k < 2 + keyCount; k++)
         {
             if (!c.TryGetCollection(c.Args[k], out _, out SortedSetValue? set))
             {
@@ -158,5 +123,57 @@ public static class SortedSetPopCommands
             }
         }
         c.Reply.WriteNullArray();
+    }
+
+    /// <summary>ZMPOP's and BZMPOP's "numkeys key... MIN|MAX [COUNT count]" from <paramref name="numKeysIndex"/> on.</summary>
+    internal static bool TryParseMultiPop(CommandContext c, int numKeysIndex, out int keyCount, out bool max, out long count)
+    {
+        keyCount = 0;
+        max = false;
+        count = -1;
+        if (!RespNumber.TryParseInt64(c.Args[numKeysIndex], out long numKeys) || numKeys < 1)
+        {
+            c.Reply.WriteError("ERR numkeys should be greater than 0");
+            return false;
+        }
+        if (numKeys > c.Args.Count - numKeysIndex - 2)
+        {
+            c.SyntaxError();
+            return false;
+        }
+        keyCount = (int)numKeys;
+        int whereIndex = numKeysIndex + keyCount + 1;
+        if (c.ArgIs(whereIndex, "MIN"u8))
+        {
+            max = false;
+        }
+        else if (c.ArgIs(whereIndex, "MAX"u8))
+        {
+            max = true;
+        }
+        else
+        {
+            c.SyntaxError();
+            return false;
+        }
+        for (int j = whereIndex + 1; j < c.Args.Count; j++)
+        {
+            if (count == -1 && c.ArgIs(j, "COUNT"u8) && j + 1 < c.Args.Count)
+            {
+                j++;
+                if (!RespNumber.TryParseInt64(c.Args[j], out count) || count < 1)
+                {
+                    c.Reply.WriteError("ERR count should be greater than 0");
+                    return false;
+                }
+            }
+            else
+            {
+                c.SyntaxError();
+                return false;
+            }
+        }
+        count = Math.Max(count, 1);
+        return true;
     }
 }
