@@ -8,7 +8,7 @@ Usage: python3 bench/collections.py [--elements 1000000] [--requests 100000] [--
 Memory: for each type, a fresh server of each kind is loaded (pipelined RESP over one socket) with --elements small
 elements in two shapes: one key holding all of them (Redis: hashtable/quicklist/hashtable/skiplist), and keys of 100
 elements each (Redis: listpack/quicklist/intset-or-hashtable/listpack). Printed: RSS growth (VmRSS after the load
-less VmRSS before, after a second's rest) in MB, bytes per element, and node/Redis.
+less VmRSS before; read 4 s after the load, once the node's idle memory trim has run) in MB, bytes per element, and node/Redis.
 Rates: redis-benchmark -q -n --requests -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset,
 unpipelined (-c 50) and -P 16, servers alternating, one run each. Only 127.0.0.1 is contacted.
 """
@@ -116,7 +116,8 @@ def memory(elements):
                     time.sleep(1)
                     before = rss(proc.pid)
                     load(port, commands(kind, elements, per_key))
-                    time.sleep(1)
+                    # Settled: the node's MemoryTrim compacts after a quiet second (checked once a second).
+                    time.sleep(4)
                     grown[server] = rss(proc.pid) - before
                 finally:
                     stop(proc)

@@ -132,7 +132,7 @@ public sealed partial class ListValue
 
         /// <summary>
         /// Frees <paramref name="size"/> bytes on one side: by moving the entries when the buffer has the room, else by
-        /// growing it 1.5x, up to <paramref name="limit"/> (0: to exactly what is needed).
+        /// growing it by a quarter (as PackedStore does: a small list's slack is its memory), up to <paramref name="limit"/> (0: to exactly what is needed).
         /// </summary>
         private void MakeRoom(int size, bool atFront, int limit)
         {
@@ -141,7 +141,7 @@ public sealed partial class ListValue
             byte[] target = Buffer;
             if (needed > Buffer.Length)
             {
-                int grown = limit == 0 ? needed : Math.Max(needed, Math.Min(Buffer.Length + Buffer.Length / 2, Math.Max(limit, needed)));
+                int grown = limit == 0 ? needed : Math.Max(needed, Math.Min(Buffer.Length + (Buffer.Length / 4), Math.Max(limit, needed)));
                 target = new byte[(grown + 7) & ~7];
             }
             int newStart = atFront ? target.Length - used : 0;
