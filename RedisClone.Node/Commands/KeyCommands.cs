@@ -50,7 +50,7 @@ public static class KeyCommands
         long found = 0;
         for (int i = 1; i < c.Args.Count; i++)
         {
-            if (c.Db.Exists(c.Args[i]))
+            if (Counted(c, c.Db.Exists(c.Args[i])))
             {
                 found++; // a key named twice counts twice, as in Redis
             }
@@ -58,12 +58,26 @@ public static class KeyCommands
         c.Reply.WriteInteger(found);
     }
 
+    /// <summary>EXISTS, TYPE and TOUCH look keys up as Redis's lookupKeyRead does: INFO's keyspace_hits/misses count them.</summary>
+    private static bool Counted(CommandContext c, bool found)
+    {
+        if (found)
+        {
+            c.Keyspace.Stats.KeyspaceHits++;
+        }
+        else
+        {
+            c.Keyspace.Stats.KeyspaceMisses++;
+        }
+        return found;
+    }
+
     private static void Touch(CommandContext c)
     {
         long found = 0;
         for (int i = 1; i < c.Args.Count; i++)
         {
-            if (c.Db.Lookup(c.Args[i], touch: true) >= 0)
+            if (Counted(c, c.Db.Lookup(c.Args[i], touch: true) >= 0))
             {
                 found++;
             }
@@ -80,7 +94,12 @@ public static class KeyCommands
         _ => throw new InvalidOperationException($"unknown value kind {value.GetType().Name}"),
     };
 
-    private static void Type(CommandContext c) => c.Reply.WriteSimpleString(TypeName(c.Db.Get(c.Args[1], touch: false)));
+    private static void Type(CommandContext c)
+    {
+        object? value = c.Db.Get(c.Args[1], touch: false);
+        Counted(c, value is not null);
+        c.Reply.WriteSimpleString(TypeName(value));
+    }
 
     private static void Keys(CommandContext c)
     {
