@@ -2,7 +2,7 @@
 """bench/collections.py - hashes, lists, sets and sorted sets: memory per element and redis-benchmark rates,
 the node beside redis-server 7, on this machine.
 
-Usage: python3 bench/collections.py [--elements 1000000] [--requests 100000] [--skip-memory] [--skip-rates]
+Usage: python3 bench/collections.py [--elements 1000000] [--requests 100000] [--repeat 3] [--skip-memory] [--skip-rates]
   Builds the node in Release, starts it and redis-server on 127.0.0.1 (ports 7611/7612), one process per measurement.
 
 Memory: for each type, a fresh server of each kind is loaded (pipelined RESP over one socket) with --elements small
@@ -10,9 +10,10 @@ elements in two shapes: one key holding all of them (Redis: hashtable/quicklist/
 elements each (Redis: listpack/quicklist/intset-or-hashtable/listpack). Printed: RSS growth (VmRSS after the load
 less VmRSS before; read 4 s after the load, once the node's idle memory trim has run) in MB, bytes per element, and node/Redis.
 Rates: redis-benchmark -q -n --requests -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset,
-unpipelined (-c 50) and -P 16, servers alternating, one run each. Only 127.0.0.1 is contacted.
+unpipelined (-c 50) and -P 16, --repeat runs each (3), which server goes first swapping every run; medians shown.
+Only 127.0.0.1 is contacted.
 """
-import argparse, os, socket, subprocess, sys, time
+import argparse, os, socket, statistics, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NODE_DLL = os.path.join(ROOT, "RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll")
@@ -126,20 +127,23 @@ def memory(elements):
     print()
 
 
-def rates(requests):
-    print(f"## redis-benchmark -q -c 50 -n {requests:,} -t {TESTS} (requests per second)\n")
+def rates(requests, repeat):
+    print(f"## redis-benchmark -q -c 50 -n {requests:,} -t {TESTS} (requests per second, median of {repeat})\n")
     procs = {"redis": start("redis", 7612), "node": start("node", 7611)}
     ports = {"redis": 7612, "node": 7611}
     try:
-        results = {}
-        for pipeline in ("1", "16"):
-            for server in ("redis", "node") if pipeline == "1" else ("node", "redis"):
-                out = subprocess.run(["redis-benchmark", "-p", str(ports[server]), "-c", "50", "-n", str(requests),
-                                      "-P", pipeline, "-q", "-t", TESTS], capture_output=True, text=True, timeout=600).stdout
-                for line in out.replace("\r", "\n").splitlines():
-                    if "requests per second" in line:
-                        name = line.split(":")[0].strip()
-                        results[(pipeline, server, name)] = float(line.split(":")[1].split()[0])
+        samples = {}
+        for rep in range(repeat):
+            for pipeline in ("1", "16"):
+                # Which server goes first swaps every run, so neither always meets a warmer or cooler machine.
+                for server in ("redis", "node") if (rep + (pipeline == "16")) % 2 == 0 else ("node", "redis"):
+                    out = subprocess.run(["redis-benchmark", "-p", str(ports[server]), "-c", "50", "-n", str(requests),
+                                          "-P", pipeline, "-q", "-t", TESTS], capture_output=True, text=True, timeout=600).stdout
+                    for line in out.replace("\r", "\n").splitlines():
+                        if "requests per second" in line:
+                            name = line.split(":")[0].strip()
+                            samples.setdefault((pipeline, server, name), []).append(float(line.split(":")[1].split()[0]))
+        results = {k: statistics.median(v) for k, v in samples.items()}
         names = [k[2] for k in results if k[0] == "1" and k[1] == "redis"]
         print("| test | Redis | node | node / Redis | Redis -P 16 | node -P 16 | node / Redis |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -155,6 +159,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--elements", type=int, default=1_000_000)
     ap.add_argument("--requests", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3, help="redis-benchmark runs per server and pipeline; medians shown")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-rates", action="store_true")
     o = ap.parse_args()
@@ -164,7 +169,7 @@ def main():
     if not o.skip_memory:
         memory(o.elements)
     if not o.skip_rates:
-        rates(o.requests)
+        rates(o.requests, o.repeat)
 
 
 if __name__ == "__main__":
