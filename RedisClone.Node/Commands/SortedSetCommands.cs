@@ -418,52 +418,20 @@ public static class SortedSetCommands
 
     private static void ZScan(CommandContext c)
     {
-        if (!KeyCommands.TryParseCursor(c.Args[2], out ulong cursor))
-        {
-            c.Reply.WriteError("ERR invalid cursor");
-            return;
-        }
-        if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))
+        if (!CollectionScan.TryCursor(c, out ulong cursor) || !c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))
         {
             return;
         }
         if (set is null)
         {
-            c.Reply.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
+            CollectionScan.WriteEmpty(c);
             return;
         }
-        byte[]? pattern = null;
-        long count = 10;
-        for (int i = 3; i < c.Args.Count; i += 2)
+        if (!CollectionScan.TryOptions(c, out byte[]? pattern, out int count))
         {
-            if (i + 1 >= c.Args.Count)
-            {
-                c.SyntaxError();
-                return;
-            }
-            if (c.ArgIs(i, "COUNT"u8))
-            {
-                if (!c.TryInteger(i + 1, out count))
-                {
-                    return;
-                }
-                if (count < 1)
-                {
-                    c.SyntaxError();
-                    return;
-                }
-            }
-            else if (c.ArgIs(i, "MATCH"u8))
-            {
-                pattern = c.Args.ToArray(i + 1);
-            }
-            else
-            {
-                c.SyntaxError();
-                return;
-            }
+            return;
         }
-        var collector = new ScanCollector(pattern is [(byte)'*'] ? null : pattern, set.IsPacked);
+        var collector = new ScanCollector(pattern, set.IsPacked);
         long next = 0;
         if (set.IsPacked)
         {

@@ -37,7 +37,7 @@ public sealed partial class BlockingCompatibilityTests(DifferentialFixture fixtu
         Assert.Equal(expected, actual);
     }
 
-    private static RawClient Fresh(int port)
+    internal static RawClient Fresh(int port)
     {
         RawClient admin = RawClient.Connect(port);
         admin.Call("FLUSHALL");
@@ -45,7 +45,7 @@ public sealed partial class BlockingCompatibilityTests(DifferentialFixture fixtu
     }
 
     /// <summary>Waits (deadline 10 s) until INFO clients reports <paramref name="count"/> blocked clients.</summary>
-    private static void WaitBlocked(RawClient admin, int count)
+    internal static void WaitBlocked(RawClient admin, int count)
     {
         DateTime deadline = DateTime.UtcNow.AddSeconds(10);
         while (BlockedClients(admin) != count)

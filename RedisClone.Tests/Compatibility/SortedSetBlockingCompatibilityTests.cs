@@ -28,22 +28,9 @@ public sealed class SortedSetBlockingCompatibilityTests(DifferentialFixture fixt
         Assert.Equal(expected, actual);
     }
 
-    private static RawClient Fresh(int port)
-    {
-        RawClient admin = RawClient.Connect(port);
-        admin.Call("FLUSHALL");
-        return admin;
-    }
+    private static RawClient Fresh(int port) => BlockingCompatibilityTests.Fresh(port);
 
-    private static void WaitBlocked(RawClient admin, int count)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!admin.Call("INFO", "clients").Contains($"blocked_clients:{count}\r\n", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"blocked_clients never reached {count}");
-            Thread.Yield();
-        }
-    }
+    private static void WaitBlocked(RawClient admin, int count) => BlockingCompatibilityTests.WaitBlocked(admin, count);
 
     private static List<string> ServedAtOnceAndErrors(int port)
     {
