@@ -28,6 +28,11 @@ public sealed class MessageLog
     private long _evicted;
     private long _dropped;
 
+    // The unsent entries each larger than every unsent entry after it, oldest first, so the first is the largest
+    // unsent message (a sliding-window maximum). Stale entries (sent or gone) sit at the front and are skipped lazily.
+    private readonly List<(ulong Sequence, int Size)> _largestUnsent = [];
+    private int _largestHead;
+
     // Size is the message's channel and payload bytes; the window also counts a fixed overhead per message.
     private readonly record struct Entry(Message Message, long EnqueuedAt, int Size);
 
@@ -100,6 +105,11 @@ public sealed class MessageLog
             int size = (int)Math.Min(int.MaxValue - EntryOverhead, (long)channel.Length + payload.Length);
             _entries.Add(new Entry(message, now, size));
             _bytes += size + EntryOverhead;
+            while (_largestUnsent.Count > _largestHead && _largestUnsent[^1].Size <= size)
+            {
+                _largestUnsent.RemoveAt(_largestUnsent.Count - 1);
+            }
+            _largestUnsent.Add((message.Sequence, size));
             TrimWindow(now);
         }
     }
@@ -225,26 +235,48 @@ public sealed class MessageLog
             CountRemoval(_entries[_head].Message.Sequence);
             RemoveFirst();
         }
+        ClearLargestUnsent();
     }
 
-    // The first message not yet sent does not count against the byte bound: a message bigger than the whole window is
-    // still sent even when others arrive behind it before the sender takes it, and memory per peer stays at most the
-    // window plus one message. A link down long enough still loses it to the count or age bound, counted.
+    // The largest message not yet sent does not count against the byte bound: a message bigger than the whole window
+    // is still sent, whether others arrive behind it before the sender takes it or it arrives behind unsent small ones
+    // (which it must not push out), and memory per peer stays at most the window plus one message. A link down long
+    // enough still loses it to the count or age bound, counted.
     private void TrimWindow(long now)
     {
         while (_head < _entries.Count
-            && (_entries.Count - _head > _maxMessages || _bytes - FirstUnsentBytes() > _maxBytes || now - _entries[_head].EnqueuedAt > _maxAgeMs))
+            && (_entries.Count - _head > _maxMessages || _bytes - LargestUnsentBytes() > _maxBytes || now - _entries[_head].EnqueuedAt > _maxAgeMs))
         {
             CountRemoval(_entries[_head].Message.Sequence);
             RemoveFirst();
         }
     }
 
-    private long FirstUnsentBytes()
+    private long LargestUnsentBytes()
     {
-        ulong first = _entries[_head].Message.Sequence;
-        long index = _head + (long)(Math.Max(_handedOut + 1, first) - first);
-        return index < _entries.Count ? _entries[(int)index].Size + EntryOverhead : 0;
+        ulong firstKept = _entries[_head].Message.Sequence;
+        while (_largestHead < _largestUnsent.Count
+            && (_largestUnsent[_largestHead].Sequence <= _handedOut || _largestUnsent[_largestHead].Sequence < firstKept))
+        {
+            _largestHead++;
+        }
+        if (_largestHead == _largestUnsent.Count)
+        {
+            ClearLargestUnsent();
+            return 0;
+        }
+        if (_largestHead > 1024 && _largestHead > _largestUnsent.Count / 2)
+        {
+            _largestUnsent.RemoveRange(0, _largestHead);
+            _largestHead = 0;
+        }
+        return _largestUnsent[_largestHead].Size + EntryOverhead;
+    }
+
+    private void ClearLargestUnsent()
+    {
+        _largestUnsent.Clear();
+        _largestHead = 0;
     }
 
     private void CountRemoval(ulong sequence)

@@ -80,6 +80,45 @@ public class MessageLogTests
         Assert.Equal(1, log.Evicted);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Unsent_small_messages_are_not_pushed_out_by_a_message_bigger_than_the_window_arriving_behind_them(bool bigOneInFlight)
+    {
+        // The cluster lost the small messages published between two big ones on a healthy link this way.
+        var log = new MessageLog(maxMessages: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000);
+        ulong sent = 0;
+        if (bigOneInFlight)
+        {
+            Append(log, 1024 * 1024);
+            Assert.Equal([1UL], Take(log, 0));
+            sent = 1;
+        }
+        for (int i = 0; i < 9; i++)
+        {
+            Append(log);
+        }
+        Append(log, 8 * 1024 * 1024);
+        Assert.Equal(0, log.Dropped);
+        List<ulong> small = Take(log, sent);
+        Assert.Equal(9, small.Count);
+        Assert.Equal(sent + 1, small[0]);
+        Assert.Equal([sent + 10], Take(log, small[^1]));
+    }
+
+    [Fact]
+    public void Of_two_unsent_messages_bigger_than_the_window_the_older_is_dropped_and_counted_so_the_log_holds_the_window_plus_one()
+    {
+        var log = new MessageLog(maxMessages: 1000, maxBytes: 1024 * 1024, maxAgeMs: 60_000);
+        Append(log, 2 * 1024 * 1024);
+        Append(log);
+        Append(log, 2 * 1024 * 1024);
+        Assert.Equal(1, log.Dropped);
+        Assert.Equal(2, log.Count);
+        Assert.Equal([2UL], Take(log, 0));
+        Assert.Equal([3UL], Take(log, 2));
+    }
+
     [Fact]
     public void A_message_of_a_part_or_more_goes_alone_and_small_ones_around_it_are_batched()
     {
