@@ -172,7 +172,14 @@ public static class StringCommands
         }
         if (!conditionFails)
         {
-            db.SetString(slot, key, c.Args[2], expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+            if (c.Args.TryTakeWhole(2, out byte[] whole))
+            {
+                db.StoreString(slot, key, whole, expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+            }
+            else
+            {
+                db.SetString(slot, key, c.Args[2], expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
+            }
             c.Notify(KeyspaceEventFlags.Strings, "set", key);
             if (expireAt != KeyTable.NoExpiry)
             {
@@ -193,6 +200,10 @@ public static class StringCommands
         }
     }
 
+    /// <summary>A value argument as an array to store: a big one's own array (no copy), otherwise a copy.</summary>
+    private static byte[] ValueArray(CommandContext c, int index) =>
+        c.Args.TryTakeWhole(index, out byte[] whole) ? whole : c.Args.ToArray(index);
+
     private static void SetNx(CommandContext c)
     {
         if (c.Db.Exists(c.Args[1]))
@@ -200,7 +211,7 @@ public static class StringCommands
             c.Reply.WriteRaw(RespLiterals.Zero);
             return;
         }
-        c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        c.Db.Set(c.Args[1], ValueArray(c, 2));
         c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
         c.Reply.WriteRaw(RespLiterals.One);
     }
@@ -213,7 +224,7 @@ public static class StringCommands
     {
         if (c.TryExpireAt(2, unitMs, absolute: false, out long expireAt))
         {
-            c.Db.Set(c.Args[1], c.Args.ToArray(3), expireAt);
+            c.Db.Set(c.Args[1], ValueArray(c, 3), expireAt);
             c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
             c.Notify(KeyspaceEventFlags.Generic, "expire", c.Args[1]);
             c.Reply.WriteOk();
@@ -226,7 +237,7 @@ public static class StringCommands
         {
             return;
         }
-        c.Db.Set(c.Args[1], c.Args.ToArray(2));
+        c.Db.Set(c.Args[1], ValueArray(c, 2));
         c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[1]);
         WriteBulkOrNull(c, old);
     }
@@ -309,7 +320,7 @@ public static class StringCommands
         }
         for (int i = 1; i < c.Args.Count; i += 2)
         {
-            c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+            c.Db.Set(c.Args[i], ValueArray(c, i + 1));
             c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[i]);
         }
         c.Reply.WriteOk();
@@ -332,7 +343,7 @@ public static class StringCommands
         }
         for (int i = 1; i < c.Args.Count; i += 2)
         {
-            c.Db.Set(c.Args[i], c.Args.ToArray(i + 1));
+            c.Db.Set(c.Args[i], ValueArray(c, i + 1));
             c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[i]);
         }
         c.Reply.WriteRaw(RespLiterals.One);

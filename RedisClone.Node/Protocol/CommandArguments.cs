@@ -10,6 +10,10 @@ namespace RedisClone.Node.Protocol;
 public sealed class CommandArguments
 {
     private ReadOnlyMemory<byte>[] _items = new ReadOnlyMemory<byte>[8];
+
+    // Arguments that are a whole array of their own (a big bulk received into it): a command may keep it as its value.
+    private byte[]?[] _whole = new byte[]?[8];
+    private int _wholeCount;
     private byte[] _scratch = [];
     private int _scratchUsed;
 
@@ -25,6 +29,13 @@ public sealed class CommandArguments
 
     public void Clear()
     {
+        if (_wholeCount > 0)
+        {
+            // A big argument's array must not stay reachable from here once its command is done.
+            Array.Clear(_items, 0, Count);
+            Array.Clear(_whole, 0, Count);
+            _wholeCount = 0;
+        }
         Count = 0;
         _scratchUsed = 0;
         if (_scratch.Length > 1024 * 1024)
@@ -41,8 +52,44 @@ public sealed class CommandArguments
         if (Count == _items.Length)
         {
             Array.Resize(ref _items, _items.Length * 2);
+            Array.Resize(ref _whole, _items.Length);
         }
+        _whole[Count] = null;
         _items[Count++] = value;
+    }
+
+    /// <summary>Adds an argument that is all of <paramref name="array"/>, which nothing else refers to.</summary>
+    public void AddWhole(byte[] array)
+    {
+        Add(new ReadOnlyMemory<byte>(array)); // not Add(ReadOnlySpan), which copies
+        _whole[Count - 1] = array;
+        _wholeCount++;
+    }
+
+    /// <summary>
+    /// The argument's own array, when it has one (<see cref="AddWhole"/>), for a command that stores it as a value
+    /// instead of copying it (a 100 MB SET). The caller owns it from then on; the argument must not be used to write.
+    /// </summary>
+    public bool TryTakeWhole(int index, out byte[] array)
+    {
+        array = _whole[index]!;
+        _whole[index] = null;
+        return array is not null;
+    }
+
+    /// <summary>Copies the arguments parsed so far that point into the receive buffer, which is about to be released.</summary>
+    public void DetachFromInput()
+    {
+        for (int i = 0; i < Count; i++)
+        {
+            if (_whole[i] is null)
+            {
+                ReadOnlyMemory<byte> source = _items[i];
+                Memory<byte> copy = Rent(source.Length);
+                source.Span.CopyTo(copy.Span);
+                _items[i] = copy;
+            }
+        }
     }
 
     /// <summary>Reserves <paramref name="length"/> bytes of scratch space for an argument built by copying.</summary>

@@ -44,13 +44,15 @@ public sealed class RequestParser
     public ParseResult TryParse(ReadOnlySequence<byte> buffer, CommandArguments args, out long consumed)
     {
         consumed = 0;
+        PendingBulkLength = -1;
+        if (_argsExpected > 0)
+        {
+            // Even on an empty buffer: a command whose last argument came in through CompleteBulk is whole.
+            return ParseBulks(buffer, args, out consumed);
+        }
         if (buffer.IsEmpty)
         {
             return ParseResult.NeedMore;
-        }
-        if (_argsExpected > 0)
-        {
-            return ParseBulks(buffer, args, out consumed);
         }
         args.Clear();
         byte first = buffer.FirstSpan[0];
@@ -127,6 +129,8 @@ public sealed class RequestParser
             }
             if (reader.Remaining < length + 2)
             {
+                PendingBulkLength = length;
+                PendingPayloadOffset = reader.Consumed;
                 return NeedMoreWithin(buffer);
             }
             ReadOnlySequence<byte> value = reader.UnreadSequence.Slice(0, length);
@@ -212,6 +216,8 @@ public sealed class RequestParser
             }
             if (span.Length - position < length + 2)
             {
+                PendingBulkLength = length;
+                PendingPayloadOffset = position;
                 return NeedMoreWithin(span.Length);
             }
             args.Add(buffer.Slice(position, (int)length));
@@ -322,6 +328,28 @@ public sealed class RequestParser
     }
 
     /// <summary>Forgets an unfinished command so that it is parsed again from its first byte (its bytes moved).</summary>
+    /// <summary>
+    /// After <see cref="ParseResult.NeedMore"/> inside a bulk's payload: its declared length (else -1), and where the
+    /// payload starts in the buffer that was parsed (<see cref="PendingPayloadOffset"/>).
+    /// </summary>
+    public long PendingBulkLength { get; private set; } = -1;
+
+    public long PendingPayloadOffset { get; private set; }
+
+    /// <summary>
+    /// The pending bulk's payload (and its CRLF) was received elsewhere, into <paramref name="payload"/>: it becomes the
+    /// next argument, and the command goes on at the start of the next buffer given to <see cref="TryParse"/>. The
+    /// arguments before it must no longer point into the buffer they were parsed from (<see cref="CommandArguments.DetachFromInput"/>).
+    /// </summary>
+    public void CompleteBulk(CommandArguments args, byte[] payload)
+    {
+        args.Truncate(_argsDone);
+        args.AddWhole(payload);
+        _argsDone++;
+        _resumeOffset = 0;
+        PendingBulkLength = -1;
+    }
+
     public void Restart()
     {
         _argsExpected = 0;

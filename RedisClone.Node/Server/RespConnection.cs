@@ -27,6 +27,7 @@ public sealed partial class RespConnection
     private const long MaxDrainBytes = 64 * 1024;
 
     private LargeCommandBuffer? _large;
+    private BigArgument? _big;
 
     private readonly NodeServer _server;
     private readonly ClientSession _session;
@@ -57,15 +58,23 @@ public sealed partial class RespConnection
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
-            bool moreReady;
-            if (_large is null)
+            bool moreReady = false;
+            if (_big is not null && !ReceiveBigArgument(ref buffer))
+            {
+                input.AdvanceTo(buffer.End);
+            }
+            else if (_large is null)
             {
                 long consumed;
                 (consumed, moreReady) = ProcessBatch(buffer, output);
                 _session.QueryBufferLength = buffer.Length - consumed;
                 _server.Stats.AddInput(consumed);
                 SequencePosition consumedTo = buffer.GetPosition(consumed);
-                if (!moreReady && buffer.Length - consumed >= LargeCommandThreshold)
+                if (!moreReady && StartBigArgument(buffer.Slice(consumedTo)))
+                {
+                    input.AdvanceTo(buffer.End);
+                }
+                else if (!moreReady && buffer.Length - consumed >= LargeCommandThreshold)
                 {
                     // An unfinished command this big moves out of the transport's buffer, which then keeps reading.
                     _large = new LargeCommandBuffer();
@@ -182,6 +191,11 @@ public sealed partial class RespConnection
         {
             (long used, bool moreReady) = ProcessBatch(_large!.Sequence, output);
             _server.Stats.AddInput(used);
+            if (!moreReady && StartBigArgument(_large.Sequence.Slice(used)))
+            {
+                _large = null;
+                return false;
+            }
             if (used > 0)
             {
                 _large.Consume(used);
@@ -199,6 +213,53 @@ public sealed partial class RespConnection
             }
             await FlushAsync(output).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// When the parser stopped inside a big bulk's payload (<see cref="BigArgument.Threshold"/> or more), the rest of the
+    /// command's bytes go into a <see cref="BigArgument"/> from here on; <paramref name="unfinished"/> (the unfinished
+    /// command, all of it already taken) may then be released.
+    /// </summary>
+    private bool StartBigArgument(ReadOnlySequence<byte> unfinished)
+    {
+        if (_session.CloseAfterReply || !BigArgument.Fits(_parser.PendingBulkLength))
+        {
+            return false;
+        }
+        _args.DetachFromInput();
+        _big = new BigArgument(_parser.PendingBulkLength);
+        _big.Append(unfinished.Slice(_parser.PendingPayloadOffset));
+        _server.Stats.AddInput(unfinished.Length);
+        _session.QueryBufferLength = _big.Received;
+        return true;
+    }
+
+    /// <summary>
+    /// Feeds a read to the big argument being received. True once it is whole: it is then the command's next argument
+    /// and <paramref name="buffer"/> is what follows it. False while more is to come (all of the read was taken).
+    /// </summary>
+    private bool ReceiveBigArgument(ref ReadOnlySequence<byte> buffer)
+    {
+        long taken = _big!.Append(buffer);
+        _server.Stats.AddInput(taken);
+        _session.QueryBufferLength = _big.Received;
+        if (!_big.Complete)
+        {
+            if (_big.Received > _server.Limits.ClientQueryBufferLimit)
+            {
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    string address = LogText.Escape(_session.RemoteAddress);
+                    LogQueryBufferLimit(_session.Id, address, _big.Received);
+                }
+                _session.CloseAfterReply = true;
+            }
+            return false;
+        }
+        _parser.CompleteBulk(_args, _big.TakePayload());
+        _big = null;
+        buffer = buffer.Slice(taken);
+        return true;
     }
 
     /// <summary>
@@ -347,6 +408,9 @@ public sealed partial class RespConnection
     // Redis's own text, then who; at most once a minute (cross_protocol_attacks counts every one).
     [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = RespLiterals.SecurityAttackWarning + " (client id={ClientId} addr={Address})")]
     private partial void LogSecurityAttack(long clientId, string address);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Debug, Message = "Client id={ClientId} addr={Address} closed: a big argument reached the query buffer limit ({Bytes} bytes)")]
+    private partial void LogQueryBufferLimit(long clientId, string address, long bytes);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Command {Command} failed unexpectedly")]
     private partial void LogCommandFailed(Exception exception, string command);

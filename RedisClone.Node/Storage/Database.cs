@@ -119,6 +119,10 @@ public sealed class Database
         }
     }
 
+    /// <summary>As <see cref="SetString"/>, keeping <paramref name="value"/> itself, which the caller hands over (a big argument's own array).</summary>
+    public void StoreString(int slot, ReadOnlySpan<byte> key, byte[] value, long expireAt = KeyTable.NoExpiry, bool keepTtl = false) =>
+        StoreAt(slot, key, value, expireAt, keepTtl, StringEncoding.Auto);
+
     private void StoreAt(int slot, ReadOnlySpan<byte> key, object value, long expireAt, bool keepTtl, StringEncoding encoding)
     {
         if (slot < 0)
