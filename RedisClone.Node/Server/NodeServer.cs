@@ -14,7 +14,8 @@ public sealed class NodeServer : IDisposable
 {
     public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
     {
-        PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>());
+        Delivery = new DeliveryPump(settings.PubSubRoundPauseMaxUs);
+        PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>(), Delivery);
         Monitors = new MonitorFeed(PubSub);
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
@@ -53,6 +54,9 @@ public sealed class NodeServer : IDisposable
     /// <summary>Clients blocked on keys (BLPOP and friends).</summary>
     public Blocking.BlockingRegistry Blocking { get; }
     public PubSubBroker PubSub { get; }
+
+    /// <summary>Wakes this node's subscribers and monitors in rounds; its pause is this node's own setting.</summary>
+    internal DeliveryPump Delivery { get; }
 
     /// <summary>Clients in MONITOR mode.</summary>
     public MonitorFeed Monitors { get; }
@@ -131,7 +135,7 @@ public sealed class NodeServer : IDisposable
         Limits.ProtoMaxBulkLen = Settings.ProtoMaxBulkLen;
         Limits.ClientQueryBufferLimit = Settings.ClientQueryBufferLimit;
         PubSub.Limit = Settings.OutputBufferLimits["pubsub"];
-        DeliveryPump.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
+        Delivery.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
         // The setting is validated when it is set, so it always parses here.
         long slowlog = Settings.SlowlogLogSlowerThan < 0 ? long.MaxValue : Settings.SlowlogLogSlowerThan;
         long latency = Settings.LatencyMonitorThreshold <= 0 || Settings.LatencyMonitorThreshold > long.MaxValue / 1000
