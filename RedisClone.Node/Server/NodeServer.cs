@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using RedisClone.Node.Cluster;
 using RedisClone.Node.Commands;
@@ -10,9 +11,9 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Server;
 
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
-public sealed class NodeServer : IDisposable
+public sealed class NodeServer
 {
-    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
+    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
         Delivery = new DeliveryPump(settings.PubSubRoundPauseMaxUs);
         PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>(), Delivery);
@@ -34,7 +35,7 @@ public sealed class NodeServer : IDisposable
         StatsReset += PubSub.ResetStats;
         StatsReset += CrossProtocol.ResetStats;
         SettingsChanged();
-        Metrics = new NodeMetrics(this);
+        Metrics = new NodeMetrics(this, meterFactory);
         Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
         Keyspace.KeyExpired += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
     }
@@ -126,8 +127,6 @@ public sealed class NodeServer : IDisposable
 
     /// <summary>The port actually bound (differs from the setting when it was 0).</summary>
     public int BoundPort { get; set; }
-
-    public void Dispose() => Metrics.Dispose();
 
     /// <summary>Applies a CONFIG SET that other components cache.</summary>
     public void SettingsChanged()
