@@ -35,10 +35,10 @@ internal sealed class DeliveryPump
     internal const long BackloggedBytesPerSubscriber = 2048;
 
     /// <summary>
-    /// Bytes drained on this thread, ever. A round reads it before and after on its own thread, and only the
-    /// difference counts: the drains between are the ones its wakes ran inline, all of its own node's queues. Plain
-    /// per-thread scratch (no interlocked add on the drain path), not a setting; any node's drains may add to it, but no
-    /// node reads anything but its own round's difference.
+    /// Bytes drained on this thread, ever: per-thread scratch, not a setting, so the drain path needs no interlocked
+    /// add. Drains of every node on the thread add to it, but a round reads only the difference across its own
+    /// synchronous run, where the drains are those its own wakes ran inline (its node's queues), so nothing leaks
+    /// from one node to another.
     /// </summary>
     [ThreadStatic]
     private static long t_drainedBytes;
