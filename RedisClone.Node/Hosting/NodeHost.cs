@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -39,7 +40,7 @@ public static class NodeHost
         // link shutdown (3 s) come first, then Kestrel ends what is still open.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(4));
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
         if (settings.ExitOnStdinClose)
         {

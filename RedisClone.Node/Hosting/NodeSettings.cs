@@ -38,7 +38,7 @@ public sealed class NodeSettings
     /// <summary>
     /// Longest pause, in microseconds, the delivery pump takes between rounds when it is busy, so that each send to a
     /// subscriber carries more messages: after a backlogged round up to this, after other rounds up to a quarter of it
-    /// (0: never pause). Process-wide: nodes hosted in one process share their pumps.
+    /// (0: never pause). Each node's own: its pumps are its own, even with other nodes in the process.
     /// </summary>
     public int PubSubRoundPauseMaxUs { get; set; } = 20_000;
 

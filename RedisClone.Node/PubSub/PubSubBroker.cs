@@ -19,7 +19,14 @@ public sealed partial class PubSubBroker
     private readonly Dictionary<byte[], HashSet<ClientSession>> _shardChannels = new(ByteArrayComparer.Instance);
     private readonly ILogger _logger;
 
-    public PubSubBroker(ILogger logger) => _logger = logger;
+    internal PubSubBroker(ILogger logger, DeliveryPump delivery)
+    {
+        _logger = logger;
+        Delivery = delivery;
+    }
+
+    /// <summary>The node's pump, which wakes the queues of this broker's subscribers and of MONITOR clients.</summary>
+    internal DeliveryPump Delivery { get; }
 
     private ulong _interestVersion;
 
@@ -102,7 +109,7 @@ public sealed partial class PubSubBroker
                 }
             }
             subscribers.Add(client);
-            client.Outbound ??= new OutboundQueue(client.Wake);
+            client.Outbound ??= new OutboundQueue(client.Wake, Delivery);
             return true;
         }
     }

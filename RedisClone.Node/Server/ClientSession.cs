@@ -29,6 +29,13 @@ public sealed class ClientSession : IWatcher
     public int RemotePort { get; }
     public string LocalIp { get; }
     public int LocalPort { get; }
+
+    // Span tags take objects: boxed once per connection, not on every traced command.
+    private object? _boxedRemotePort;
+    private object? _boxedLocalPort;
+
+    internal object BoxedRemotePort => _boxedRemotePort ??= RemotePort;
+    internal object BoxedLocalPort => _boxedLocalPort ??= LocalPort;
     public string LocalAddress { get; }
     public long Fd { get; }
     public long ConnectedAt { get; }

@@ -7,7 +7,8 @@ namespace RedisClone.Node.Server;
 /// pump wakes every subscriber that is waiting, one after another, and each woken read loop drains its queue and
 /// sends at once on that thread (inline I/O). Subscribers woken while a round runs wait for the next round, so the
 /// busier the node, the more messages each send carries; this is Redis's "write to every client once per event-loop
-/// turn". An idle node's round starts at once, so a lone message is not delayed.
+/// turn". An idle node's round starts at once, so a lone message is not delayed. Each node owns one (its pumps and its
+/// pause setting), so CONFIG SET on one node leaves other nodes in the same process alone.
 /// </summary>
 /// <remarks>
 /// Measured on 2 cores (BENCHMARKS.md): against one work item per woken subscriber, one pump raised standalone
@@ -19,11 +20,8 @@ namespace RedisClone.Node.Server;
 /// (8x, at most 20 ms) kept that p99 and raised deliveries/s again: subscribers on all three nodes by a quarter or more,
 /// on two of them by 6-15 %.
 /// </remarks>
-internal static class DeliveryPump
+internal sealed class DeliveryPump
 {
-    private static readonly Pump[] Pumps = CreatePumps(Math.Max(1, Environment.ProcessorCount / 2));
-    private static int s_next;
-
     /// <summary>A light round's pause is this many times its length, so the pump spends at most a fifth of its time sending.</summary>
     private const long LightPauseFactor = 4;
 
@@ -36,15 +34,34 @@ internal static class DeliveryPump
     /// </summary>
     internal const long BackloggedBytesPerSubscriber = 2048;
 
-    private static long s_maxPauseTicks = MicrosecondsToTicks(20_000);
-
+    /// <summary>
+    /// Bytes drained on this thread, ever: per-thread scratch, not a setting, so the drain path needs no interlocked
+    /// add. Drains of every node on the thread add to it, but a round reads only the difference across its own
+    /// synchronous run, where the drains are those its own wakes ran inline (its node's queues), so nothing leaks
+    /// from one node to another.
+    /// </summary>
     [ThreadStatic]
     private static long t_drainedBytes;
 
-    /// <summary>The longest pause after a backlogged round (the pubsub-round-pause-max-us setting); 0: none.</summary>
-    public static int MaxPauseMicroseconds
+    private readonly Pump[] _pumps;
+    private int _next;
+    private long _maxPauseTicks;
+
+    public DeliveryPump(int maxPauseMicroseconds)
     {
-        set => Volatile.Write(ref s_maxPauseTicks, MicrosecondsToTicks(value));
+        _maxPauseTicks = MicrosecondsToTicks(maxPauseMicroseconds);
+        _pumps = new Pump[Math.Max(1, Environment.ProcessorCount / 2)];
+        for (int i = 0; i < _pumps.Length; i++)
+        {
+            _pumps[i] = new Pump(this);
+        }
+    }
+
+    /// <summary>The longest pause after a backlogged round (the pubsub-round-pause-max-us setting); 0: none.</summary>
+    public int MaxPauseMicroseconds
+    {
+        get => (int)(Volatile.Read(ref _maxPauseTicks) * 1_000_000 / Stopwatch.Frequency);
+        set => Volatile.Write(ref _maxPauseTicks, MicrosecondsToTicks(value));
     }
 
     /// <summary>Told by a queue's drain; a round reads it on its own thread, where the drains it starts run.</summary>
@@ -65,23 +82,16 @@ internal static class DeliveryPump
     private static long MicrosecondsToTicks(long microseconds) => microseconds * Stopwatch.Frequency / 1_000_000;
 
     /// <summary>The pump a new queue uses for its whole life (round robin).</summary>
-    public static int Assign() => (int)((uint)Interlocked.Increment(ref s_next) % (uint)Pumps.Length);
+    public Pump Assign() => _pumps[(int)((uint)Interlocked.Increment(ref _next) % (uint)_pumps.Length)];
 
-    public static void Schedule(OutboundQueue queue, int pump) => Pumps[pump].Add(queue);
-
-    private static Pump[] CreatePumps(int count)
+    /// <remarks>
+    /// Its timer is not disposed: one with no due time is not rooted, so the pump goes with its node, and a pending
+    /// one fires once more; disposing it could instead make a running round's Change throw on the thread pool.
+    /// </remarks>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "See remarks: the timer is left to the collector.")]
+    internal sealed class Pump : IThreadPoolWorkItem
     {
-        var pumps = new Pump[count];
-        for (int i = 0; i < count; i++)
-        {
-            pumps[i] = new Pump();
-        }
-        return pumps;
-    }
-
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "Pumps live as long as the process.")]
-    private sealed class Pump : IThreadPoolWorkItem
-    {
+        private readonly DeliveryPump _owner;
         private readonly Lock _sync = new();
         private List<OutboundQueue> _waiting = [];
         private List<OutboundQueue> _spare = [];
@@ -89,7 +99,11 @@ internal static class DeliveryPump
         private long _pauseUntil;
         private readonly Timer _resume;
 
-        public Pump() => _resume = new Timer(static pump => ThreadPool.UnsafeQueueUserWorkItem((Pump)pump!, preferLocal: false), this, Timeout.Infinite, Timeout.Infinite);
+        public Pump(DeliveryPump owner)
+        {
+            _owner = owner;
+            _resume = new Timer(static pump => ThreadPool.UnsafeQueueUserWorkItem((Pump)pump!, preferLocal: false), this, Timeout.Infinite, Timeout.Infinite);
+        }
 
         public void Add(OutboundQueue queue)
         {
@@ -137,7 +151,7 @@ internal static class DeliveryPump
             {
                 round.Clear();
                 long end = Stopwatch.GetTimestamp();
-                _pauseUntil = end + PauseTicks(end - start, t_drainedBytes - drainedBefore, served, Volatile.Read(ref s_maxPauseTicks));
+                _pauseUntil = end + PauseTicks(end - start, t_drainedBytes - drainedBefore, served, Volatile.Read(ref _owner._maxPauseTicks));
                 bool again;
                 lock (_sync)
                 {

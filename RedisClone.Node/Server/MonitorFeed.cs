@@ -26,7 +26,7 @@ public sealed class MonitorFeed(PubSubBroker pubSub)
     public void Add(ClientSession client)
     {
         client.IsMonitor = true;
-        client.Outbound ??= new OutboundQueue(client.Wake);
+        client.Outbound ??= new OutboundQueue(client.Wake, pubSub.Delivery);
         _monitors = [.. _monitors, client];
         _active = true;
     }

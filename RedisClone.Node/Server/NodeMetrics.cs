@@ -6,9 +6,10 @@ namespace RedisClone.Node.Server;
 
 /// <summary>
 /// The node's metrics, on a Meter named like its ActivitySource ("RedisClone.Node"). Per-command instruments record
-/// only while something listens; everything else is observed from existing counters when a collector asks.
+/// only while something listens; everything else is observed from existing counters when a collector asks. The meter
+/// comes from the host's <see cref="IMeterFactory"/>, which owns it and disposes it with the host.
 /// </summary>
-public sealed class NodeMetrics : IDisposable
+public sealed class NodeMetrics
 {
     public const string MeterName = NodeTelemetry.SourceName;
 
@@ -19,9 +20,9 @@ public sealed class NodeMetrics : IDisposable
     /// <summary>This node's meter (several nodes in one process each have their own).</summary>
     public Meter Meter => _meter;
 
-    public NodeMetrics(NodeServer server)
+    public NodeMetrics(NodeServer server, IMeterFactory meters)
     {
-        _meter = new Meter(MeterName, typeof(NodeMetrics).Assembly.GetName().Version?.ToString(3));
+        _meter = meters.Create(new MeterOptions(MeterName) { Version = typeof(NodeMetrics).Assembly.GetName().Version?.ToString(3) });
         _commands = _meter.CreateCounter<long>("redisclone.commands", "{command}", "Commands executed, by name and outcome");
         _duration = _meter.CreateHistogram<double>("db.client.operation.duration", "s", "Time to execute a command on the node");
         _meter.CreateObservableGauge("redisclone.clients.connected", () => server.Clients.Count, "{client}", "Connected clients");
@@ -81,6 +82,4 @@ public sealed class NodeMetrics : IDisposable
             yield return new Measurement<int>(1, new("peer", member.Name), new("state", member.State.ToString().ToLowerInvariant()));
         }
     }
-
-    public void Dispose() => _meter.Dispose();
 }

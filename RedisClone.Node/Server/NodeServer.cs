@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using RedisClone.Node.Cluster;
 using RedisClone.Node.Commands;
@@ -10,11 +11,12 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Server;
 
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
-public sealed class NodeServer : IDisposable
+public sealed class NodeServer
 {
-    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory)
+    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
-        PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>());
+        Delivery = new DeliveryPump(settings.PubSubRoundPauseMaxUs);
+        PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>(), Delivery);
         Monitors = new MonitorFeed(PubSub);
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
@@ -33,7 +35,7 @@ public sealed class NodeServer : IDisposable
         StatsReset += PubSub.ResetStats;
         StatsReset += CrossProtocol.ResetStats;
         SettingsChanged();
-        Metrics = new NodeMetrics(this);
+        Metrics = new NodeMetrics(this, meterFactory);
         Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
         Keyspace.KeyExpired += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
     }
@@ -53,6 +55,9 @@ public sealed class NodeServer : IDisposable
     /// <summary>Clients blocked on keys (BLPOP and friends).</summary>
     public Blocking.BlockingRegistry Blocking { get; }
     public PubSubBroker PubSub { get; }
+
+    /// <summary>Wakes this node's subscribers and monitors in rounds; its pause is this node's own setting.</summary>
+    internal DeliveryPump Delivery { get; }
 
     /// <summary>Clients in MONITOR mode.</summary>
     public MonitorFeed Monitors { get; }
@@ -123,15 +128,13 @@ public sealed class NodeServer : IDisposable
     /// <summary>The port actually bound (differs from the setting when it was 0).</summary>
     public int BoundPort { get; set; }
 
-    public void Dispose() => Metrics.Dispose();
-
     /// <summary>Applies a CONFIG SET that other components cache.</summary>
     public void SettingsChanged()
     {
         Limits.ProtoMaxBulkLen = Settings.ProtoMaxBulkLen;
         Limits.ClientQueryBufferLimit = Settings.ClientQueryBufferLimit;
         PubSub.Limit = Settings.OutputBufferLimits["pubsub"];
-        DeliveryPump.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
+        Delivery.MaxPauseMicroseconds = Settings.PubSubRoundPauseMaxUs;
         // The setting is validated when it is set, so it always parses here.
         long slowlog = Settings.SlowlogLogSlowerThan < 0 ? long.MaxValue : Settings.SlowlogLogSlowerThan;
         long latency = Settings.LatencyMonitorThreshold <= 0 || Settings.LatencyMonitorThreshold > long.MaxValue / 1000

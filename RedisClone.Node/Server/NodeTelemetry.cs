@@ -16,9 +16,6 @@ public static class NodeTelemetry
 
     public static readonly ActivitySource Source = new(SourceName, typeof(NodeTelemetry).Assembly.GetName().Version?.ToString(3));
 
-    // Boxed port numbers, made once per port: a span's int tags would otherwise box on every command.
-    private static object?[]? s_ports;
-
     public static Activity? StartCommand(CommandContext context, CommandDefinition command)
     {
         Activity? activity = Source.StartActivity(command.OperationName, ActivityKind.Server);
@@ -32,9 +29,9 @@ public static class NodeTelemetry
         activity.AddTag("db.operation.name", command.OperationName);
         activity.AddTag("db.namespace", client.DbIndex.ToString(CultureInfo.InvariantCulture)); // cached by the runtime below 300
         activity.AddTag("server.address", client.LocalIp);
-        activity.AddTag("server.port", Port(client.LocalPort));
+        activity.AddTag("server.port", client.BoxedLocalPort);
         activity.AddTag("network.peer.address", client.RemoteIp);
-        activity.AddTag("network.peer.port", Port(client.RemotePort));
+        activity.AddTag("network.peer.port", client.BoxedRemotePort);
         if (context.Server.Cluster is { } cluster)
         {
             activity.AddTag("redisclone.node", cluster.Name);
@@ -57,12 +54,6 @@ public static class NodeTelemetry
             activity.SetStatus(ActivityStatusCode.Error, errorType);
         }
         activity.Dispose();
-    }
-
-    private static object Port(int port)
-    {
-        object?[] ports = s_ports ??= new object?[65536]; // IPEndPoint ports are 0..65535
-        return ports[port] ??= port;
     }
 
     /// <summary>The W3C trace context of the current span, to carry inside a gossip message ("" when not traced).</summary>

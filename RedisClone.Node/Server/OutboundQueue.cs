@@ -12,13 +12,17 @@ public sealed class OutboundQueue
 {
     private readonly Lock _sync = new();
     private readonly Action _wake;
-    private readonly int _pump = DeliveryPump.Assign();
+    private readonly DeliveryPump.Pump _pump;
     private Queue<ReadOnlyMemory<byte>>? _frames;
     private long _bytes;
     private long _softLimitSince = -1;
     private bool _closed;
 
-    public OutboundQueue(Action wake) => _wake = wake;
+    internal OutboundQueue(Action wake, DeliveryPump delivery)
+    {
+        _wake = wake;
+        _pump = delivery.Assign();
+    }
 
     /// <summary>Bytes queued and not yet handed to the connection's output.</summary>
     public long PendingBytes
@@ -70,7 +74,7 @@ public sealed class OutboundQueue
     /// inline I/O a loop resumed directly would run on the waker's thread, and one publisher would send to every
     /// subscriber's socket itself before it could read its next command.
     /// </summary>
-    public void Wake() => DeliveryPump.Schedule(this, _pump);
+    public void Wake() => _pump.Add(this);
 
     /// <summary>Called by the pump: the read loop drains this queue and sends, inline.</summary>
     internal void RunWake() => _wake();

@@ -8,7 +8,7 @@ namespace RedisClone.Tests.PubSub;
 /// <summary>
 /// pubsub-round-pause-max-us: after a busy delivery round the node pauses (8x the round after a backlogged round, at
 /// most this long; 4x otherwise, at most a quarter of it) so each send carries more messages. A pause must only delay, never strand: every message still arrives, in order. The
-/// pause length lives in the process's delivery pumps, so these tests run a node process of their own.
+/// pause length belongs to each node's own delivery pump, so an in-process node is enough.
 /// </summary>
 public class RoundPauseTests
 {
@@ -20,14 +20,15 @@ public class RoundPauseTests
     [Fact(Timeout = 120_000)]
     public async Task With_the_longest_pause_every_subscriber_still_gets_every_message_in_order()
     {
-        int port = NodeProcess.FreePort();
-        using RunningNode node = await RunningNode.StartAsync("--port", port.ToString(CultureInfo.InvariantCulture), "--pubsub-round-pause-max-us", "1000000");
-        using RawClient publisher = RawClient.Connect(port);
-        Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$7\r\n1000000\r\n", publisher.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
-
+        var node = new NodeFixture("--pubsub-round-pause-max-us", "1000000");
         var clients = new List<TcpClient>();
         try
         {
+            await node.InitializeAsync();
+            int port = node.Port;
+            using RawClient publisher = node.Raw();
+            Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$7\r\n1000000\r\n", publisher.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
+
             for (int i = 0; i < Subscribers; i++)
             {
                 var client = new TcpClient();
@@ -64,22 +65,30 @@ public class RoundPauseTests
             {
                 client.Dispose();
             }
+            await node.DisposeAsync();
         }
     }
 
     [Fact(Timeout = 60_000)]
     public async Task The_pause_is_a_config_setting_with_redis_integer_errors()
     {
-        int port = NodeProcess.FreePort();
-        using RunningNode node = await RunningNode.StartAsync("--port", port.ToString(CultureInfo.InvariantCulture));
-        using RawClient client = RawClient.Connect(port);
-        Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$5\r\n20000\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
-        Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "0"));
-        Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$1\r\n0\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
-        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'pubsub-round-pause-max-us') - argument must be between 0 and 1000000 inclusive",
-            client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "1000001"));
-        Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'pubsub-round-pause-max-us') - argument couldn't be parsed into an integer",
-            client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "soon"));
+        var node = new NodeFixture();
+        try
+        {
+            await node.InitializeAsync();
+            using RawClient client = node.Raw();
+            Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$5\r\n20000\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
+            Assert.Equal("+OK\r\n", client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "0"));
+            Assert.Equal("*2\r\n$25\r\npubsub-round-pause-max-us\r\n$1\r\n0\r\n", client.Call("CONFIG", "GET", "pubsub-round-pause-max-us"));
+            Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'pubsub-round-pause-max-us') - argument must be between 0 and 1000000 inclusive",
+                client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "1000001"));
+            Assert.StartsWith("-ERR CONFIG SET failed (possibly related to argument 'pubsub-round-pause-max-us') - argument couldn't be parsed into an integer",
+                client.Call("CONFIG", "SET", "pubsub-round-pause-max-us", "soon"));
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
     }
 
     private static async Task SubscribeAsync(NetworkStream stream)
