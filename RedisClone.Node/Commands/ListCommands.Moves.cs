@@ -192,7 +192,7 @@ public static partial class ListCommands
         {
             db.CollectionChanged(destinationKey, destination);
         }
-        KeyspaceNotifier.Notify(server, KeyspaceEventFlags.List, toLeft ? "lpush" : "rpush", db.Index, destinationKey, who);
+        server.Notify(KeyspaceEventFlags.List, toLeft ? "lpush" : "rpush", db.Index, destinationKey, who);
         reply.WriteBulk(element);
         ElementsRemoved(server, db, who, sourceKey, source, left ? "lpop" : "rpop");
     }

@@ -150,10 +150,10 @@ public static partial class ListCommands
     internal static void ElementsRemoved(Server.NodeServer server, Database db, Server.ClientSession? who, ReadOnlySpan<byte> key, ListValue list, string eventName)
     {
         bool deleted = db.CollectionChanged(key, list);
-        KeyspaceNotifier.Notify(server, KeyspaceEventFlags.List, eventName, db.Index, key, who);
+        server.Notify(KeyspaceEventFlags.List, eventName, db.Index, key, who);
         if (deleted)
         {
-            KeyspaceNotifier.Notify(server, KeyspaceEventFlags.Generic, "del", db.Index, key, who);
+            server.Notify(KeyspaceEventFlags.Generic, "del", db.Index, key, who);
         }
     }
 

@@ -65,10 +65,10 @@ public static class SortedSetPopCommands
         set.Visit(start, end, reverse: max, ref writer);
         set.RemoveRange(start, end);
         bool deleted = db.CollectionChanged(key, set);
-        KeyspaceNotifier.Notify(server, KeyspaceEventFlags.ZSet, max ? "zpopmax" : "zpopmin", db.Index, key, who);
+        server.Notify(KeyspaceEventFlags.ZSet, max ? "zpopmax" : "zpopmin", db.Index, key, who);
         if (deleted)
         {
-            KeyspaceNotifier.Notify(server, KeyspaceEventFlags.Generic, "del", db.Index, key, who);
+            server.Notify(KeyspaceEventFlags.Generic, "del", db.Index, key, who);
         }
     }
 

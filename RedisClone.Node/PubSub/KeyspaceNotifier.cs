@@ -1,7 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using RedisClone.Node.Commands;
-using RedisClone.Node.Server;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.PubSub;
@@ -13,9 +11,8 @@ namespace RedisClone.Node.PubSub;
 public static class KeyspaceNotifier
 {
     /// <summary>Publishes <paramref name="eventName"/> for <paramref name="key"/> if its class is enabled; nearly free when off.</summary>
-    public static void Notify(NodeServer server, KeyspaceEventFlags type, string eventName, int db, ReadOnlySpan<byte> key, ClientSession? current)
+    public static void Notify(PubSubBroker broker, KeyspaceEventFlags flags, KeyspaceEventFlags type, string eventName, int db, ReadOnlySpan<byte> key, Subscriber? current)
     {
-        KeyspaceEventFlags flags = server.NotifyFlags;
         if ((flags & type) == 0 || (flags & (KeyspaceEventFlags.Keyspace | KeyspaceEventFlags.Keyevent)) == 0)
         {
             return;
@@ -23,11 +20,11 @@ public static class KeyspaceNotifier
         byte[] eventBytes = Encoding.ASCII.GetBytes(eventName);
         if (flags.HasFlag(KeyspaceEventFlags.Keyspace))
         {
-            server.PubSub.Publish(Channel("__keyspace@"u8, db, key), eventBytes, current);
+            broker.Publish(Channel("__keyspace@"u8, db, key), eventBytes, current);
         }
         if (flags.HasFlag(KeyspaceEventFlags.Keyevent))
         {
-            server.PubSub.Publish(Channel("__keyevent@"u8, db, eventBytes), key, current);
+            broker.Publish(Channel("__keyevent@"u8, db, eventBytes), key, current);
         }
     }
 
@@ -42,12 +39,4 @@ public static class KeyspaceNotifier
         suffix.CopyTo(channel.AsSpan(prefix.Length + length + 3));
         return channel;
     }
-
-    /// <summary>A command's notification about the key it changed, in the client's current database.</summary>
-    public static void Notify(this CommandContext context, KeyspaceEventFlags type, string eventName, ReadOnlySpan<byte> key) =>
-        Notify(context.Server, type, eventName, context.Client.DbIndex, key, context.Client);
-
-    /// <summary>The same for a key of another database (MOVE, COPY ... DB).</summary>
-    public static void Notify(this CommandContext context, KeyspaceEventFlags type, string eventName, Database db, ReadOnlySpan<byte> key) =>
-        Notify(context.Server, type, eventName, db.Index, key, context.Client);
 }

@@ -14,9 +14,9 @@ namespace RedisClone.Node.PubSub;
 public sealed partial class PubSubBroker
 {
     private readonly Lock _sync = new();
-    private readonly Dictionary<byte[], HashSet<ClientSession>> _channels = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], HashSet<ClientSession>> _patterns = new(ByteArrayComparer.Instance);
-    private readonly Dictionary<byte[], HashSet<ClientSession>> _shardChannels = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], HashSet<Subscriber>> _channels = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], HashSet<Subscriber>> _patterns = new(ByteArrayComparer.Instance);
+    private readonly Dictionary<byte[], HashSet<Subscriber>> _shardChannels = new(ByteArrayComparer.Instance);
     private readonly ILogger _logger;
 
     internal PubSubBroker(ILogger logger, DeliveryPump delivery)
@@ -81,7 +81,7 @@ public sealed partial class PubSubBroker
         Shard,
     }
 
-    private Dictionary<byte[], HashSet<ClientSession>> IndexOf(Kind kind) => kind switch
+    private Dictionary<byte[], HashSet<Subscriber>> IndexOf(Kind kind) => kind switch
     {
         Kind.Channel => _channels,
         Kind.Pattern => _patterns,
@@ -89,7 +89,7 @@ public sealed partial class PubSubBroker
     };
 
     /// <summary>Adds a subscription; false when the client already had it.</summary>
-    public bool Subscribe(ClientSession client, Kind kind, byte[] name)
+    public bool Subscribe(Subscriber client, Kind kind, byte[] name)
     {
         lock (_sync)
         {
@@ -97,8 +97,8 @@ public sealed partial class PubSubBroker
             {
                 return false;
             }
-            Dictionary<byte[], HashSet<ClientSession>> index = IndexOf(kind);
-            if (!index.TryGetValue(name, out HashSet<ClientSession>? subscribers))
+            Dictionary<byte[], HashSet<Subscriber>> index = IndexOf(kind);
+            if (!index.TryGetValue(name, out HashSet<Subscriber>? subscribers))
             {
                 subscribers = [];
                 index[name] = subscribers;
@@ -115,7 +115,7 @@ public sealed partial class PubSubBroker
     }
 
     /// <summary>Removes a subscription; false when the client did not have it.</summary>
-    public bool Unsubscribe(ClientSession client, Kind kind, ReadOnlySpan<byte> name)
+    public bool Unsubscribe(Subscriber client, Kind kind, ReadOnlySpan<byte> name)
     {
         lock (_sync)
         {
@@ -125,8 +125,8 @@ public sealed partial class PubSubBroker
                 return false;
             }
             own.Remove(stored);
-            Dictionary<byte[], HashSet<ClientSession>> index = IndexOf(kind);
-            if (index.TryGetValue(stored, out HashSet<ClientSession>? subscribers))
+            Dictionary<byte[], HashSet<Subscriber>> index = IndexOf(kind);
+            if (index.TryGetValue(stored, out HashSet<Subscriber>? subscribers))
             {
                 subscribers.Remove(client);
                 if (subscribers.Count == 0)
@@ -140,7 +140,7 @@ public sealed partial class PubSubBroker
     }
 
     /// <summary>Drops every subscription of a client (disconnect, RESET).</summary>
-    public void RemoveAll(ClientSession client)
+    public void RemoveAll(Subscriber client)
     {
         foreach (Kind kind in new[] { Kind.Channel, Kind.Pattern, Kind.Shard })
         {
@@ -161,28 +161,28 @@ public sealed partial class PubSubBroker
     /// <paramref name="publisher"/> (when it is a subscriber itself) gets its frame written straight into its own
     /// reply stream, ahead of the PUBLISH reply, as Redis orders it.
     /// </summary>
-    public int Publish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, ClientSession? publisher)
+    public int Publish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, Subscriber? publisher)
     {
         lock (_sync)
         {
             MessagesPublished++;
             int receivers = 0;
-            if (_channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<ClientSession>? subscribers))
+            if (_channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<Subscriber>? subscribers))
             {
                 var frames = new FramePair(MessageFrame.Message);
-                foreach (ClientSession subscriber in subscribers)
+                foreach (Subscriber subscriber in subscribers)
                 {
                     receivers += Deliver(subscriber, frames.For(subscriber.Protocol == 3, channel, payload), publisher);
                 }
             }
-            foreach ((byte[] pattern, HashSet<ClientSession> patternSubscribers) in _patterns)
+            foreach ((byte[] pattern, HashSet<Subscriber> patternSubscribers) in _patterns)
             {
                 if (!GlobMatcher.IsMatch(pattern, channel))
                 {
                     continue;
                 }
                 byte[]? resp2 = null, resp3 = null;
-                foreach (ClientSession subscriber in patternSubscribers)
+                foreach (Subscriber subscriber in patternSubscribers)
                 {
                     byte[] frame = subscriber.Protocol == 3
                         ? resp3 ??= MessageFrame.EncodePattern(true, pattern, channel, payload)
@@ -195,18 +195,18 @@ public sealed partial class PubSubBroker
     }
 
     /// <summary>Delivers an SPUBLISH to this node's shard-channel subscribers.</summary>
-    public int ShardPublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, ClientSession? publisher)
+    public int ShardPublish(ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, Subscriber? publisher)
     {
         lock (_sync)
         {
             MessagesPublished++;
-            if (!_shardChannels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<ClientSession>? subscribers))
+            if (!_shardChannels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out HashSet<Subscriber>? subscribers))
             {
                 return 0;
             }
             int receivers = 0;
             var frames = new FramePair(MessageFrame.ShardMessage);
-            foreach (ClientSession subscriber in subscribers)
+            foreach (Subscriber subscriber in subscribers)
             {
                 receivers += Deliver(subscriber, frames.For(subscriber.Protocol == 3, channel, payload), publisher);
             }
@@ -214,7 +214,7 @@ public sealed partial class PubSubBroker
         }
     }
 
-    private int Deliver(ClientSession subscriber, byte[] frame, ClientSession? publisher)
+    private int Deliver(Subscriber subscriber, byte[] frame, Subscriber? publisher)
     {
         if (subscriber == publisher)
         {
@@ -237,7 +237,7 @@ public sealed partial class PubSubBroker
     /// Disconnects a client whose <see cref="OutboundQueue"/> overran <see cref="Limit"/> (a subscriber or a monitor),
     /// once: counted in INFO stats and logged as Redis logs it.
     /// </summary>
-    public void DisconnectForOutputLimit(ClientSession client)
+    public void DisconnectForOutputLimit(Subscriber client)
     {
         if (client.ClosingForOutputLimit)
         {
@@ -254,9 +254,9 @@ public sealed partial class PubSubBroker
     }
 
     /// <summary>The soft limit's timer half, run from the node's periodic task.</summary>
-    public void EnforceSoftLimits(IEnumerable<ClientSession> clients)
+    public void EnforceSoftLimits(IEnumerable<Subscriber> clients)
     {
-        foreach (ClientSession client in clients)
+        foreach (Subscriber client in clients)
         {
             if (client.Outbound is { } queue && !client.ClosingForOutputLimit && queue.OverSoftLimitTooLong(Limit))
             {
@@ -269,7 +269,7 @@ public sealed partial class PubSubBroker
     {
         lock (_sync)
         {
-            return IndexOf(kind).GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out HashSet<ClientSession>? s) ? s.Count : 0;
+            return IndexOf(kind).GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(name, out HashSet<Subscriber>? s) ? s.Count : 0;
         }
     }
 

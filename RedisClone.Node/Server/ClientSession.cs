@@ -6,14 +6,13 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Server;
 
 /// <summary>The state Redis keeps per connection: database, protocol, auth, name, transaction and watches.</summary>
-public sealed class ClientSession : IWatcher
+public sealed class ClientSession : Subscriber, IWatcher
 {
     private readonly Action _abort;
 
     public ClientSession(long id, EndPoint? remote, EndPoint? local, long fd, Action abort)
+        : base(id, Format(remote))
     {
-        Id = id;
-        RemoteAddress = Format(remote);
         LocalAddress = Format(local);
         (RemoteIp, RemotePort) = Split(remote);
         (LocalIp, LocalPort) = Split(local);
@@ -23,8 +22,6 @@ public sealed class ClientSession : IWatcher
         LastInteraction = ConnectedAt;
     }
 
-    public long Id { get; }
-    public string RemoteAddress { get; }
     public string RemoteIp { get; }
     public int RemotePort { get; }
     public string LocalIp { get; }
@@ -42,11 +39,6 @@ public sealed class ClientSession : IWatcher
     public long LastInteraction { get; set; }
 
     public int DbIndex { get; set; }
-
-    /// <summary>Where this client's replies are encoded; it also carries the RESP version HELLO chose.</summary>
-    public RespWriter Reply { get; } = new();
-
-    public int Protocol => Reply.Protocol;
 
     /// <summary>Reply bytes waiting to be sent to this client, for CLIENT LIST's omem.</summary>
     public long PendingOutputBytes => Outbound?.PendingBytes ?? 0;
@@ -119,55 +111,11 @@ public sealed class ClientSession : IWatcher
         Reply.Muted = ReplyControlled;
     }
 
-    // Subscriptions, kept by the pub/sub broker under its lock; allocated on first use so idle clients stay small.
-    private HashSet<byte[]>? _channels;
-    private HashSet<byte[]>? _patterns;
-    private HashSet<byte[]>? _shardChannels;
-
-    public int ChannelCount => _channels?.Count ?? 0;
-    public int PatternCount => _patterns?.Count ?? 0;
-    public int ShardChannelCount => _shardChannels?.Count ?? 0;
-    public int SubscriptionCount => ChannelCount + PatternCount + ShardChannelCount;
-
-    public HashSet<byte[]>? Subscriptions(PubSubBroker.Kind kind, bool create) => kind switch
-    {
-        PubSubBroker.Kind.Channel => create ? _channels ??= new(ByteArrayComparer.Instance) : _channels,
-        PubSubBroker.Kind.Pattern => create ? _patterns ??= new(ByteArrayComparer.Instance) : _patterns,
-        _ => create ? _shardChannels ??= new(ByteArrayComparer.Instance) : _shardChannels,
-    };
-
-    /// <summary>Frames from publishers waiting for this client's read loop; created on the first subscription.</summary>
-    public OutboundQueue? Outbound { get; set; }
-
-    /// <summary>Wakes this client's read loop so it sends what <see cref="Outbound"/> holds.</summary>
-    public Action Wake { get; set; } = static () => { };
-
-    private Task? _barrier;
-
-    /// <summary>Holds this client's next flush until the task completes (a SUBSCRIBE waiting for peers to route to us).</summary>
-    public void AddBarrier(Task task)
-    {
-        if (!task.IsCompleted)
-        {
-            _barrier = _barrier is null ? task : Task.WhenAll(_barrier, task);
-        }
-    }
-
-    public Task? TakeBarrier()
-    {
-        Task? barrier = _barrier;
-        _barrier = null;
-        return barrier;
-    }
-
     /// <summary>The wait this client is blocked in (BLPOP and friends), until it is served, times out or is unblocked.</summary>
     public Blocking.BlockedRequest? Blocked { get; set; }
 
     /// <summary>In MONITOR mode (set and cleared by <see cref="MonitorFeed"/>, under the keyspace lock).</summary>
     public bool IsMonitor { get; set; }
-
-    /// <summary>Set once the client overran its output buffer limit and is being disconnected.</summary>
-    public bool ClosingForOutputLimit { get; set; }
 
     // MULTI / EXEC state.
     public List<byte[][]>? Queued { get; private set; }
@@ -224,7 +172,7 @@ public sealed class ClientSession : IWatcher
         return WatchedKeyTouched;
     }
 
-    public void Kill()
+    public override void Kill()
     {
         CloseAfterReply = true;
         _abort();

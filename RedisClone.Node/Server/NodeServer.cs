@@ -36,8 +36,8 @@ public sealed class NodeServer
         StatsReset += CrossProtocol.ResetStats;
         SettingsChanged();
         Metrics = new NodeMetrics(this, meterFactory);
-        Keyspace.KeyCreated += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.New, "new", db.Index, key, null);
-        Keyspace.KeyExpired += (db, key) => KeyspaceNotifier.Notify(this, KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
+        Keyspace.KeyCreated += (db, key) => Notify(KeyspaceEventFlags.New, "new", db.Index, key, null);
+        Keyspace.KeyExpired += (db, key) => Notify(KeyspaceEventFlags.Expired, "expired", db.Index, key, null);
     }
 
     /// <summary>INFO's sections in order; components add their own.</summary>
@@ -82,6 +82,10 @@ public sealed class NodeServer
     public CommandTable Commands { get; }
     public ClientRegistry Clients { get; } = new();
     public ServerStats Stats { get; } = new();
+
+    /// <summary>A keyspace notification for <paramref name="key"/> in database <paramref name="db"/>, if its class is enabled.</summary>
+    public void Notify(KeyspaceEventFlags type, string eventName, int db, ReadOnlySpan<byte> key, ClientSession? current) =>
+        KeyspaceNotifier.Notify(PubSub, NotifyFlags, type, eventName, db, key, current);
 
     /// <summary>Gives memory back after big transient use (see <see cref="Server.MemoryTrim"/>).</summary>
     public MemoryTrim MemoryTrim { get; } = new();

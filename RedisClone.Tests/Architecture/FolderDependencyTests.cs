@@ -31,7 +31,6 @@ public class FolderDependencyTests(ITestOutputHelper output)
         "Hosting -> PubSub",
         "Hosting -> Server",
         "PubSub -> Cluster",
-        "PubSub -> Commands",
         "PubSub -> Server",
         "Server -> Cluster",
         "Server -> Commands",
