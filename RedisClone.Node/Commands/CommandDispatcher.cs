@@ -87,11 +87,11 @@ public static class CommandDispatcher
         context.Command = command;
         int errorsBefore = context.Reply.ErrorCount;
         long started = context.ClockMark;
-        Activity? span = NodeTelemetry.Source.HasListeners() ? NodeTelemetry.StartCommand(context, command) : null;
+        Activity? span = NodeTelemetry.Source.HasListeners() ? CommandTracing.StartCommand(context, command) : null;
         command.Handler(context);
         if (span is not null)
         {
-            NodeTelemetry.EndCommand(span, context, context.Reply.ErrorCount != errorsBefore);
+            CommandTracing.EndCommand(span, context, context.Reply.ErrorCount != errorsBefore);
         }
         long ended = Stopwatch.GetTimestamp();
         context.ClockMark = ended;

@@ -112,7 +112,7 @@ public sealed class ClientSession : Subscriber, IWatcher
     }
 
     /// <summary>The wait this client is blocked in (BLPOP and friends), until it is served, times out or is unblocked.</summary>
-    public Blocking.BlockedRequest? Blocked { get; set; }
+    public ClientWait? Blocked { get; set; }
 
     /// <summary>In MONITOR mode (set and cleared by <see cref="MonitorFeed"/>, under the keyspace lock).</summary>
     public bool IsMonitor { get; set; }

@@ -116,7 +116,7 @@ public sealed class NodeServer
         long slowlogThreshold = Settings.SlowlogLogSlowerThan;
         if (slowlogThreshold >= 0 && microseconds >= slowlogThreshold && !command.Has(CommandFlags.SkipSlowlog))
         {
-            SlowLog.Add(context, microseconds, Settings.SlowlogMaxLen);
+            SlowLog.Add(context.Args, context.RedactedArguments, context.Client.RemoteAddress, context.Client.Name ?? "", microseconds, Settings.SlowlogMaxLen);
         }
     }
 

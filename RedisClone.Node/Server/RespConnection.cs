@@ -142,7 +142,7 @@ public sealed partial class RespConnection
     /// </summary>
     private async ValueTask<bool> WaitWhileBlockedAsync(PipeReader input, PipeWriter output)
     {
-        BlockedRequest request = _session.Blocked!;
+        BlockedRequest request = (BlockedRequest)_session.Blocked!;
         while (!request.IsDone)
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);

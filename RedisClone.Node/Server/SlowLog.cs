@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RedisClone.Node.Commands;
+using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Server;
 
@@ -30,12 +30,11 @@ public sealed class SlowLog
     /// <summary>Empties the log; ids go on from where they were, as in Redis.</summary>
     public void Reset() => _entries.Clear();
 
-    /// <summary>Logs the command <paramref name="context"/> just ran, then drops the oldest entries past <paramref name="maxLength"/>.</summary>
-    public void Add(CommandContext context, long microseconds, long maxLength)
+    /// <summary>Logs a command that just ran, then drops the oldest entries past <paramref name="maxLength"/>.</summary>
+    public void Add(CommandArguments args, ReadOnlySpan<int> redacted, string clientAddress, string clientName, long microseconds, long maxLength)
     {
-        ClientSession client = context.Client;
-        _entries.AddFirst(new SlowLogEntry(_nextId++, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), microseconds, Arguments(context),
-            client.RemoteAddress, client.Name ?? ""));
+        _entries.AddFirst(new SlowLogEntry(_nextId++, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), microseconds, Arguments(args, redacted),
+            clientAddress, clientName));
         while (_entries.Count > maxLength)
         {
             _entries.RemoveLast();
@@ -46,12 +45,11 @@ public sealed class SlowLog
     /// The arguments as Redis keeps them: at most 32, the last of those then saying how many more there were; each at
     /// most 128 bytes followed by how many more it had; a redacted argument (a password) as "(redacted)".
     /// </summary>
-    private static byte[][] Arguments(CommandContext context)
+    private static byte[][] Arguments(CommandArguments args, ReadOnlySpan<int> redacted)
     {
-        int count = context.Args.Count;
+        int count = args.Count;
         int kept = Math.Min(count, MaxArguments);
         var arguments = new byte[kept][];
-        ReadOnlySpan<int> redacted = context.RedactedArguments;
         for (int i = 0; i < kept; i++)
         {
             if (kept != count && i == kept - 1)
@@ -64,7 +62,7 @@ public sealed class SlowLog
                 arguments[i] = Redacted;
                 continue;
             }
-            ReadOnlySpan<byte> argument = context.Args[i];
+            ReadOnlySpan<byte> argument = args[i];
             arguments[i] = argument.Length <= MaxArgumentBytes
                 ? argument.ToArray()
                 : [.. argument[..MaxArgumentBytes], .. Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"... ({argument.Length - MaxArgumentBytes} more bytes)"))];

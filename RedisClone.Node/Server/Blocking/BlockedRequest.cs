@@ -10,7 +10,7 @@ namespace RedisClone.Node.Server.Blocking;
 /// reply is written into the request's own buffer by whichever thread serves it (under the keyspace lock); the
 /// blocked client's connection copies it out once <see cref="IsDone"/>, so no other thread touches its output.
 /// </summary>
-public abstract class BlockedRequest
+public abstract class BlockedRequest : ClientWait
 {
     private readonly ArrayBufferWriter<byte> _replyBuffer = new(64);
     private volatile bool _done;
@@ -38,7 +38,7 @@ public abstract class BlockedRequest
     /// <summary>Where the serving thread writes the client's reply.</summary>
     public RespWriter Reply { get; }
 
-    public bool IsDone => _done;
+    public override bool IsDone => _done;
 
     /// <summary>The reply, once <see cref="IsDone"/>.</summary>
     public ReadOnlySpan<byte> ReplyBytes => _replyBuffer.WrittenSpan;

@@ -144,7 +144,7 @@ public sealed class BlockingRegistry : IKeyReadyListener
     /// <summary>CLIENT UNBLOCK: ends the wait with the timeout reply or an UNBLOCKED error; false when not blocked.</summary>
     public bool Unblock(ClientSession client, bool withError)
     {
-        if (client.Blocked is not { IsDone: false } request)
+        if (client.Blocked is not BlockedRequest { IsDone: false } request)
         {
             return false;
         }
@@ -163,7 +163,7 @@ public sealed class BlockingRegistry : IKeyReadyListener
     /// <summary>The client went away while blocked: forget it, nothing is answered.</summary>
     public void Cancel(ClientSession client)
     {
-        if (client.Blocked is { IsDone: false } request)
+        if (client.Blocked is BlockedRequest { IsDone: false } request)
         {
             Remove(request);
             request.MarkDone();
