@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
 using RedisClone.Node.Hosting;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
@@ -257,10 +258,4 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
     }
 
     private int _disposed;
-}
-
-/// <summary>Told by the pub/sub broker when this node's interest changes (first subscriber in, last one out).</summary>
-public interface IInterestListener
-{
-    Task InterestChanged(PubSub.PubSubBroker.Kind kind, byte[] name, bool added, ulong version);
 }
