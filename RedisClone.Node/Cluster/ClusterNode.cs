@@ -1,198 +1,115 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using Grpc.Core;
-using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
-using RedisClone.Node.Cluster.Protocol;
 using RedisClone.Node.Hosting;
+using RedisClone.Node.PubSub;
 using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
 
 /// <summary>
-/// This node's place in the cluster: its identity, the members it knows, the links to them, and interest routing.
-/// A PUBLISH goes only to peers whose announced interest (channels, patterns, shard channels) matches; a SUBSCRIBE
-/// that gives this node a new interest is acknowledged to the client only after every connected peer routes by it.
-/// Split by aspect: this file (identity, channels, the key, the fault switch, shutdown), Membership (members and
-/// liveness), Routing (interest and messages), Faults (what went wrong, counted and logged).
+/// This node's place in the cluster, composed of its aspects: <see cref="LocalIdentity"/> (who it is),
+/// <see cref="ClusterKey"/> and <see cref="PeerChannelFactory"/> (how links authenticate and dial), <see cref="Membership"/>,
+/// <see cref="Liveness"/> and <see cref="Formation"/> (who is out there and alive), <see cref="InterestAnnouncer"/>,
+/// <see cref="InterestRouter"/> and <see cref="LocalDelivery"/> (messages out and in), <see cref="FaultSwitch"/>,
+/// <see cref="InboundCalls"/> and <see cref="FaultCounters"/> (cutting, ending and counting). What is left here is
+/// their lifecycle: start, the fault switch thrown, graceful stop.
 /// </summary>
 public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
 {
-    public const string KeyHeader = "x-redisclone-cluster-key";
+    /// <summary>The largest gRPC message either end accepts (see <see cref="PeerChannelFactory.MaxFrameBytes"/>).</summary>
+    public const int MaxFrameBytes = PeerChannelFactory.MaxFrameBytes;
 
-    /// <summary>The largest gRPC message either end accepts. Frames stay far below it: big messages go in parts.</summary>
-    public const int MaxFrameBytes = 4 * 1024 * 1024;
-
-    private readonly NodeServer _server;
-    private readonly ILoggerFactory _loggers;
     private readonly ILogger<ClusterNode> _logger;
-    private readonly Lock _routeLock = new();
-    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
-    private readonly List<PeerLink> _seedLinks = [];
-    private readonly HashSet<InboundLink> _inbound = [];
-    private readonly byte[] _keyBytes;
-    private Timer? _livenessTimer;
-    private long _cutUntilTicks;
+    private readonly ILoggerFactory _loggers;
+    private readonly FaultSwitch _faultSwitch = new();
+    private readonly PeerLinkServices _linkServices;
+    private readonly InterestAnnouncer _announcer;
+    private readonly Liveness _liveness;
+    private readonly Formation _formation;
+    private int _stopping;
+    private int _disposed;
 
     public ClusterNode(NodeServer server, ILoggerFactory loggers)
     {
-        _server = server;
         _loggers = loggers;
+        // Every aspect logs under this type's category, as before the split, so log filters keep working.
         _logger = loggers.CreateLogger<ClusterNode>();
         Settings = server.Settings;
-        Name = Settings.NodeName ?? DefaultName(Settings);
-        Incarnation = (ulong)DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        _keyBytes = Encoding.UTF8.GetBytes(Settings.ClusterKey ?? "");
-        if (Settings.ClusterTlsCa is not null)
-        {
-            try
-            {
-                _authority = X509Certificate2.CreateFromPem(File.ReadAllText(Settings.ClusterTlsCa));
-            }
-            catch (CryptographicException ex)
-            {
-                throw new CommandLine.UsageException($"invalid --cluster-tls-ca (Redis:ClusterTlsCa) '{Settings.ClusterTlsCa}': {ex.Message}");
-            }
-        }
+        Self = new LocalIdentity(Settings);
+        Key = new ClusterKey(Settings.ClusterKey);
+        var channels = new PeerChannelFactory(Settings.ClusterTlsCa);
+        FaultCounters = new FaultCounters(_logger);
+        Inbound = new InboundCalls(_faultSwitch);
+        Members = new Membership(Self, OpenLink, _logger);
+        _announcer = new InterestAnnouncer(server.PubSub, Members, Settings);
+        Router = new InterestRouter(Members, Self);
+        Delivery = new LocalDelivery(server.PubSub, Self);
+        _linkServices = new PeerLinkServices(Settings, Self, Key, channels, _faultSwitch, FaultCounters, Members, _announcer);
+        _liveness = new Liveness(Members, Settings, FaultCounters, _logger);
+        _formation = new Formation(Members, Settings, FaultCounters, _logger);
     }
 
-    // The authority peers' certificates must chain to; null: the system's trust decides.
-    private readonly X509Certificate2? _authority;
-
     public NodeSettings Settings { get; }
-    public string Name { get; }
-    public ulong Incarnation { get; }
-    public string Address { get; private set; } = "";
-    public int BoundPort { get; private set; }
+    public LocalIdentity Self { get; }
+    public ClusterKey Key { get; }
+    public FaultCounters FaultCounters { get; }
+    public InboundCalls Inbound { get; }
+    public Membership Members { get; }
+    public InterestRouter Router { get; }
+    public LocalDelivery Delivery { get; }
 
-    /// <summary>Links are accepted once the node knows its own address, and no longer once it shuts down.</summary>
-    public bool Started { get; private set; }
-
-    public NodeIdentity Identity => new() { Name = Name, Incarnation = Incarnation, GossipAddress = Address };
+    public string Name => Self.Name;
+    public ulong Incarnation => Self.Incarnation;
+    public string Address => Self.Address;
 
     /// <summary>The fault switch (tests): while set, every link is down and no new one is accepted or made.</summary>
-    public bool LinksCut => Environment.TickCount64 < Interlocked.Read(ref _cutUntilTicks);
+    public bool LinksCut => _faultSwitch.LinksCut;
 
-    /// <summary>A stable default name: the same host and port give the same name after a restart.</summary>
-    private static string DefaultName(NodeSettings settings) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Environment.MachineName}:{string.Join(',', settings.Bind)}:{settings.Port}")))[..16];
+    /// <inheritdoc cref="Formation"/>
+    public Task Formed => _formation.Formed;
+
+    public long Faults => FaultCounters.Faults;
+    public long Stalls => FaultCounters.Stalls;
+    public long ReplayGaps => FaultCounters.ReplayGaps;
+    public long RejectedCalls => FaultCounters.RejectedCalls;
+
+    /// <summary>Messages numbered for peers but never sent to them (window overflow, peer dead, peer restarted).</summary>
+    public long Dropped => MembersSnapshot().Sum(m => m.Link?.Log.Dropped ?? 0);
+
+    public IReadOnlyList<Member> MembersSnapshot() => Members.Snapshot();
+
+    public Task InterestChanged(PubSubBroker.Kind kind, byte[] name, bool added, ulong version) =>
+        _announcer.InterestChanged(kind, name, added, version);
+
+    public void Forward(PubSubBroker.Kind kind, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload) =>
+        Router.Forward(kind, channel, payload);
+
+    private PeerLink OpenLink(string address) => new(address, _linkServices, _loggers.CreateLogger<PeerLink>());
 
     /// <summary>Starts gossip once the endpoints are bound: links to every seed, and the liveness timer.</summary>
     public void Start(int boundPort)
     {
-        BoundPort = boundPort;
-        string host = Settings.Bind.FirstOrDefault(b => b is not ("*" or "0.0.0.0" or "::" or "-::*" or "::*")) ?? Environment.MachineName;
-        string scheme = Settings.ClusterTlsCertificate is null ? "http" : "https";
-        Address = Settings.ClusterAnnounceAddress ?? $"{scheme}://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{boundPort}";
+        Self.Bind(boundPort);
         foreach (string seed in Settings.ClusterPeers.Concat(Settings.DiscoveredPeers).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var link = new PeerLink(this, seed, _loggers.CreateLogger<PeerLink>());
-            lock (_routeLock)
-            {
-                _seedLinks.Add(link);
-            }
-            link.Start();
+            Members.AddSeed(seed);
         }
-        int period = Math.Max(10, Settings.ClusterHeartbeatMs / 2);
-        _livenessTimer = new Timer(_ => Guarded("liveness check", CheckLiveness), null, period, period);
-        Started = true;
-        _ = FormAsync();
+        _liveness.Start();
+        // Links are made and accepted once the node knows its own address, and no longer once it shuts down.
+        Members.Open();
+        Inbound.Open();
+        _formation.Start();
         LogStarted(Name, Address, Settings.ClusterPeers.Length + Settings.DiscoveredPeers.Length);
-    }
-
-    public GrpcChannel CreateChannel(string address)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        };
-        if (_authority is { } authority)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => ChainsTo(certificate, authority);
-        }
-        return GrpcChannel.ForAddress(address, new GrpcChannelOptions
-        {
-            HttpHandler = handler,
-            MaxReceiveMessageSize = MaxFrameBytes,
-            MaxSendMessageSize = MaxFrameBytes,
-            // The channel's own reconnect backoff grows to two minutes by default, failing every call at once until
-            // it ends: a peer back from a long absence stayed unreachable for seconds. The link paces its retries.
-            InitialReconnectBackoff = TimeSpan.FromMilliseconds(50),
-            MaxReconnectBackoff = TimeSpan.FromMilliseconds(250),
-        });
-    }
-
-    private static bool ChainsTo(X509Certificate? certificate, X509Certificate2 authority)
-    {
-        if (certificate is null)
-        {
-            return false;
-        }
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var peer = new X509Certificate2(certificate);
-        return chain.Build(peer);
-    }
-
-    public Metadata CallHeaders() => new() { { KeyHeader, Settings.ClusterKey ?? "" } };
-
-    public bool IsAuthorized(Metadata headers)
-    {
-        string presented = headers.GetValue(KeyHeader) ?? "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), _keyBytes);
-    }
-
-    /// <summary>Remembers an inbound call, so the fault switch and shutdown can end it; false when none may open now.</summary>
-    public bool RegisterInbound(InboundLink link)
-    {
-        lock (_inbound)
-        {
-            if (!Started || LinksCut)
-            {
-                return false;
-            }
-            _inbound.Add(link);
-            return true;
-        }
-    }
-
-    public void UnregisterInbound(InboundLink link)
-    {
-        lock (_inbound)
-        {
-            _inbound.Remove(link);
-        }
     }
 
     /// <summary>Fault switch: drops every link for <paramref name="duration"/>; links come back by themselves after it.</summary>
     public void CutLinks(TimeSpan duration)
     {
-        Interlocked.Exchange(ref _cutUntilTicks, Environment.TickCount64 + (long)duration.TotalMilliseconds);
-        foreach (PeerLink link in AllLinks())
+        _faultSwitch.Cut(duration);
+        foreach (PeerLink link in Members.AllLinks())
         {
             link.Drop("fault switch");
         }
-        AbortInbound();
-    }
-
-    /// <summary>Ends every call peers have open to this node.</summary>
-    private void AbortInbound()
-    {
-        InboundLink[] open;
-        lock (_inbound)
-        {
-            open = [.. _inbound];
-        }
-        foreach (InboundLink link in open)
-        {
-            link.Abort();
-        }
+        Inbound.AbortAll();
     }
 
     /// <summary>
@@ -212,17 +129,15 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            CountFault("shutdown drain", ex);
+            FaultCounters.CountFault("shutdown drain", ex);
         }
         await DisposeAsync();
     }
 
-    private int _stopping;
-
     private async Task DrainAsync(TimeSpan drainFor)
     {
         long deadline = Environment.TickCount64 + (long)drainFor.TotalMilliseconds;
-        List<(PeerLink Link, ulong Target)> pending = [.. AllLinks().Where(l => l.Connected).Select(l => (l, l.Log.LastSequence))];
+        List<(PeerLink Link, ulong Target)> pending = [.. Members.AllLinks().Where(l => l.Connected).Select(l => (l, l.Log.LastSequence))];
         while (pending.Count > 0 && Environment.TickCount64 < deadline)
         {
             pending.RemoveAll(p => !p.Link.Connected || p.Link.Log.Acknowledged >= p.Target || p.Link.Log.Count == 0);
@@ -244,23 +159,16 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
         {
             return;
         }
-        lock (_inbound)
-        {
-            Started = false;
-        }
-        if (_livenessTimer is not null)
-        {
-            await _livenessTimer.DisposeAsync();
-        }
-        AbortInbound();
-        await Task.WhenAll(AllLinks().Select(link => link.DisposeAsync().AsTask()));
+        Inbound.Close();
+        Members.Close();
+        await _liveness.DisposeAsync();
+        Inbound.AbortAll();
+        await Task.WhenAll(Members.AllLinks().Select(link => link.DisposeAsync().AsTask()));
     }
 
-    private int _disposed;
-}
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Cluster node {Name} gossiping at {Address} with {Seeds} seed(s)")]
+    private partial void LogStarted(string name, string address, int seeds);
 
-/// <summary>Told by the pub/sub broker when this node's interest changes (first subscriber in, last one out).</summary>
-public interface IInterestListener
-{
-    Task InterestChanged(PubSub.PubSubBroker.Kind kind, byte[] name, bool added, ulong version);
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "Shutting down before peer {Peer} acknowledged {Count} message(s)")]
+    private partial void LogDrainIncomplete(string peer, ulong count);
 }

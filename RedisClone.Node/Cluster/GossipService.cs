@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
+using RedisClone.Node.Hosting;
 using RedisClone.Node.PubSub;
 using RedisClone.Node.Server;
 
@@ -16,27 +17,41 @@ public sealed partial class GossipService : Gossip.GossipBase
     private const ulong AckEvery = 64;
     private const int MaxHeldMessages = 1024;
 
-    private readonly ClusterNode _cluster;
+    private readonly ClusterKey _key;
+    private readonly FaultCounters _faults;
+    private readonly InboundCalls _inbound;
+    private readonly LocalIdentity _self;
+    private readonly Membership _members;
+    private readonly InterestRouter _router;
+    private readonly LocalDelivery _delivery;
+    private readonly NodeSettings _settings;
     private readonly ILogger<GossipService> _logger;
 
     public GossipService(ClusterNode cluster, ILogger<GossipService> logger)
     {
-        _cluster = cluster;
+        _key = cluster.Key;
+        _faults = cluster.FaultCounters;
+        _inbound = cluster.Inbound;
+        _self = cluster.Self;
+        _members = cluster.Members;
+        _router = cluster.Router;
+        _delivery = cluster.Delivery;
+        _settings = cluster.Settings;
         _logger = logger;
     }
 
     public override async Task Link(IAsyncStreamReader<LinkFrame> requestStream, IServerStreamWriter<LinkFrame> responseStream, ServerCallContext context)
     {
-        if (!_cluster.IsAuthorized(context.RequestHeaders))
+        if (!_key.IsAuthorized(context.RequestHeaders))
         {
-            if (_cluster.CountRejectedCall(RemoteHost(context.Peer)))
+            if (_faults.CountRejectedCall(RemoteHost(context.Peer)))
             {
                 LogRejected(context.Peer);
             }
             throw new RpcException(new Status(StatusCode.PermissionDenied, "wrong or missing cluster key"));
         }
         using var link = new InboundLink(context.Peer, context.CancellationToken);
-        if (!_cluster.RegisterInbound(link))
+        if (!_inbound.Register(link))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "links are cut or the node is stopping"));
         }
@@ -65,13 +80,13 @@ public sealed partial class GossipService : Gossip.GossipBase
         }
         catch (Exception ex)
         {
-            _cluster.CountFault("link from " + (member?.Name ?? context.Peer), ex);
+            _faults.CountFault("link from " + (member?.Name ?? context.Peer), ex);
             throw new RpcException(new Status(StatusCode.Internal, "the receiving node failed; reconnect"));
         }
         finally
         {
             member?.DetachInbound(link);
-            _cluster.UnregisterInbound(link);
+            _inbound.Unregister(link);
         }
     }
 
@@ -84,20 +99,20 @@ public sealed partial class GossipService : Gossip.GossipBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "a link starts with hello"));
         }
         NodeIdentity from = requestStream.Current.Hello.From;
-        if (from.Name == _cluster.Name)
+        if (from.Name == _self.Name)
         {
             // A seed list that names this node itself: answer so the caller can tell, then end.
-            await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _cluster.Identity } }, token);
+            await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _self.Identity } }, token);
             return null;
         }
-        Member member = _cluster.OnInboundHello(from);
+        Member member = _members.OnInboundHello(from);
         member.AttachInbound(link);
         ulong lastReceived;
         lock (member.ReceiveSync)
         {
             lastReceived = member.LastReceivedSequence;
         }
-        await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _cluster.Identity, LastReceivedSequence = lastReceived } }, token);
+        await responseStream.WriteAsync(new LinkFrame { Welcome = new Welcome { From = _self.Identity, LastReceivedSequence = lastReceived } }, token);
         return member;
     }
 
@@ -108,7 +123,7 @@ public sealed partial class GossipService : Gossip.GossipBase
         {
             acknowledged = member.LastReceivedSequence;
         }
-        var parts = new PartAssembly(_cluster.Settings.ProtoMaxBulkLen);
+        var parts = new PartAssembly(_settings.ProtoMaxBulkLen);
 
         // Subscribers are woken when this loop is about to wait, not after every batch: while the peer's batches are
         // already here, their messages collect in each subscriber's queue and go out in one send (as Redis writes
@@ -160,11 +175,11 @@ public sealed partial class GossipService : Gossip.GossipBase
                         CountAnnouncedGap(member, frame.MessageGap);
                         break;
                     case LinkFrame.BodyOneofCase.InterestSnapshot:
-                        _cluster.ReplaceRemoteInterest(member, frame.InterestSnapshot);
+                        _router.ReplaceRemoteInterest(member, frame.InterestSnapshot);
                         await Answer(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestSnapshot.Version } });
                         break;
                     case LinkFrame.BodyOneofCase.InterestChange:
-                        _cluster.ApplyRemoteInterest(member, frame.InterestChange);
+                        _router.ApplyRemoteInterest(member, frame.InterestChange);
                         await Answer(new LinkFrame { InterestAck = new InterestAck { Version = frame.InterestChange.Version } });
                         break;
                     case LinkFrame.BodyOneofCase.Heartbeat:
@@ -172,7 +187,7 @@ public sealed partial class GossipService : Gossip.GossipBase
                         await AcknowledgeIfDue(always: true);
                         break;
                     case LinkFrame.BodyOneofCase.Members:
-                        _cluster.Learn(frame.Members.Alive);
+                        _members.Learn(frame.Members.Alive);
                         break;
                     default:
                         throw new RpcException(new Status(StatusCode.InvalidArgument, $"unexpected {frame.BodyCase}"));
@@ -227,7 +242,7 @@ public sealed partial class GossipService : Gossip.GossipBase
                 }
                 CountMissingBefore(member, message.Sequence);
                 member.LastReceivedSequence = message.Sequence;
-                _cluster.DeliverLocally(message, member);
+                _delivery.Deliver(message, member);
                 delivered++;
                 bytes += message.Channel.Length + message.Payload.Length;
             }
@@ -268,7 +283,7 @@ public sealed partial class GossipService : Gossip.GossipBase
         if (missing > 0)
         {
             member.ReplayGaps += (long)missing;
-            _cluster.CountGap(missing);
+            _faults.CountGap(missing);
             LogGap(member.Name, missing, member.LastReceivedSequence + 1, sequence - 1);
         }
     }

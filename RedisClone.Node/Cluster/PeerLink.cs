@@ -26,7 +26,7 @@ public sealed partial class PeerLink : IAsyncDisposable
 
     private const int MaxPendingControlFrames = 100_000;
 
-    private readonly ClusterNode _cluster;
+    private readonly PeerLinkServices _node;
     private readonly ILogger _logger;
     private readonly GrpcChannel _channel;
     private readonly CancellationTokenSource _stop = new();
@@ -40,13 +40,13 @@ public sealed partial class PeerLink : IAsyncDisposable
     private long _lastProgressTicks = Environment.TickCount64;
     private bool _refusedLogged;
 
-    public PeerLink(ClusterNode cluster, string address, ILogger logger)
+    public PeerLink(string address, PeerLinkServices node, ILogger logger)
     {
-        _cluster = cluster;
+        _node = node;
         _logger = logger;
         Address = address;
-        _channel = cluster.CreateChannel(address);
-        Log = new MessageLog(cluster.Settings.ClusterReplayWindowMessages, cluster.Settings.ClusterReplayWindowBytes, cluster.Settings.ClusterReplayWindowMs);
+        _channel = node.Channels.Create(address);
+        Log = new MessageLog(node.Settings.ClusterReplayWindowMessages, node.Settings.ClusterReplayWindowBytes, node.Settings.ClusterReplayWindowMs);
     }
 
     public string Address { get; }
@@ -158,7 +158,7 @@ public sealed partial class PeerLink : IAsyncDisposable
         TimeSpan backoff = TimeSpan.FromMilliseconds(50);
         while (!stop.IsCancellationRequested)
         {
-            if (_cluster.LinksCut)
+            if (_node.FaultSwitch.LinksCut)
             {
                 await DelayQuietly(TimeSpan.FromMilliseconds(20), stop);
                 continue;
@@ -173,7 +173,7 @@ public sealed partial class PeerLink : IAsyncDisposable
             catch (Exception ex)
             {
                 // Whatever escaped one connection's own handling: counted and logged, and the link tries again.
-                _cluster.CountFault("link to " + Address, ex);
+                _node.Faults.CountFault("link to " + Address, ex);
             }
             if (await WaitForRetry(backoff, stop))
             {
@@ -240,15 +240,15 @@ public sealed partial class PeerLink : IAsyncDisposable
             LogLinkFailed(Address, ex.Message);
             return;
         }
-        _cluster.CountFault("link to " + Address, ex);
+        _node.Faults.CountFault("link to " + Address, ex);
     }
 
     /// <returns>false when the link must not be retried (it leads to this node itself, or duplicates another).</returns>
     private async Task<bool> RunConnectionAsync(CancellationToken token)
     {
         var client = new Gossip.GossipClient(_channel);
-        using AsyncDuplexStreamingCall<LinkFrame, LinkFrame> call = client.Link(_cluster.CallHeaders(), cancellationToken: token);
-        await call.RequestStream.WriteAsync(new LinkFrame { Hello = new Hello { From = _cluster.Identity, ExpectedName = Member?.Name ?? "" } }, token);
+        using AsyncDuplexStreamingCall<LinkFrame, LinkFrame> call = client.Link(_node.Key.CallHeaders(), cancellationToken: token);
+        await call.RequestStream.WriteAsync(new LinkFrame { Hello = new Hello { From = _node.Self.Identity, ExpectedName = Member?.Name ?? "" } }, token);
 
         using var welcomeDeadline = CancellationTokenSource.CreateLinkedTokenSource(token);
         welcomeDeadline.CancelAfter(TimeSpan.FromSeconds(5));
@@ -257,7 +257,7 @@ public sealed partial class PeerLink : IAsyncDisposable
             throw new PeerProtocolException("the peer did not answer with a welcome");
         }
         Welcome welcome = call.ResponseStream.Current.Welcome;
-        Member? member = _cluster.OnLinkWelcomed(this, welcome.From);
+        Member? member = _node.Members.OnLinkWelcomed(this, welcome.From);
         if (member is null)
         {
             Redundant = true;
@@ -277,9 +277,9 @@ public sealed partial class PeerLink : IAsyncDisposable
             _wasConnected = true;
         }
         Progressed();
-        InterestSnapshot snapshot = _cluster.LocalInterestSnapshot();
+        InterestSnapshot snapshot = _node.Interest.LocalInterestSnapshot();
         await call.RequestStream.WriteAsync(new LinkFrame { InterestSnapshot = snapshot }, token);
-        await call.RequestStream.WriteAsync(new LinkFrame { Members = _cluster.AliveMembers() }, token);
+        await call.RequestStream.WriteAsync(new LinkFrame { Members = _node.Members.AliveMembers() }, token);
         if (gap is { } missing)
         {
             await call.RequestStream.WriteAsync(new LinkFrame { MessageGap = new MessageGap { First = missing.First, Last = missing.Last } }, token);
@@ -298,7 +298,7 @@ public sealed partial class PeerLink : IAsyncDisposable
     private async Task SendAsync(IClientStreamWriter<LinkFrame> requests, Member member, ulong resumeAfter, CancellationToken token)
     {
         ulong sentUpTo = resumeAfter;
-        var beats = new HeartbeatClock(_cluster.Settings.ClusterHeartbeatMs);
+        var beats = new HeartbeatClock(_node.Settings.ClusterHeartbeatMs);
         while (!token.IsCancellationRequested)
         {
             // Cleared before looking for work, so an enqueue after this point always leaves a wake-up behind.
@@ -347,7 +347,7 @@ public sealed partial class PeerLink : IAsyncDisposable
         await requests.WriteAsync(new LinkFrame { Heartbeat = new Heartbeat { SentUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } }, token);
         if (withMembers)
         {
-            await requests.WriteAsync(new LinkFrame { Members = _cluster.AliveMembers() }, token);
+            await requests.WriteAsync(new LinkFrame { Members = _node.Members.AliveMembers() }, token);
         }
         return true;
     }

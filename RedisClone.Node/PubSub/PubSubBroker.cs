@@ -31,7 +31,7 @@ public sealed partial class PubSubBroker
     private ulong _interestVersion;
 
     /// <summary>Told when this node gains or loses an interest (the cluster announces it to peers).</summary>
-    public Cluster.IInterestListener? InterestListener { get; set; }
+    public IInterestListener? InterestListener { get; set; }
 
     /// <summary>client-output-buffer-limit for pub/sub clients (CONFIG SET changes it).</summary>
     public OutputBufferLimit Limit { get; set; } = OutputBufferLimit.PubSubDefault;

@@ -1,13 +1,67 @@
+using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
 
 namespace RedisClone.Node.Cluster;
 
-/// <summary>Members: who is out there, the links to them, and whether they are alive.</summary>
-public sealed partial class ClusterNode
+/// <summary>
+/// Who is out there and the links to them: the seeds dialled at start, the members learned since (from their own
+/// links and from member lists), their restarts and their states. <see cref="Sync"/> guards the member table and
+/// each member's link, state and interest; routing holds it while it reads them.
+/// </summary>
+public sealed partial class Membership
 {
-    private List<PeerLink> AllLinks()
+    private readonly LocalIdentity _self;
+    private readonly Func<string, PeerLink> _openLink;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
+    private readonly List<PeerLink> _seedLinks = [];
+    private bool _linking;
+
+    /// <param name="openLink">Makes a (not yet started) link to a peer's address.</param>
+    public Membership(LocalIdentity self, Func<string, PeerLink> openLink, ILogger logger)
     {
-        lock (_routeLock)
+        _self = self;
+        _openLink = openLink;
+        _logger = logger;
+    }
+
+    public Lock Sync { get; } = new();
+
+    /// <summary>The members, read only while holding <see cref="Sync"/>.</summary>
+    public Dictionary<string, Member>.ValueCollection Locked => _members.Values;
+
+    /// <summary>Links to members learned from now on are made (the node knows its own address).</summary>
+    public void Open()
+    {
+        lock (Sync)
+        {
+            _linking = true;
+        }
+    }
+
+    /// <summary>No more links are made (shutdown).</summary>
+    public void Close()
+    {
+        lock (Sync)
+        {
+            _linking = false;
+        }
+    }
+
+    /// <summary>Dials a seed address; who is there is learned when it answers.</summary>
+    public void AddSeed(string address)
+    {
+        PeerLink link = _openLink(address);
+        lock (Sync)
+        {
+            _seedLinks.Add(link);
+        }
+        link.Start();
+    }
+
+    public List<PeerLink> AllLinks()
+    {
+        lock (Sync)
         {
             return [.. _seedLinks, .. _members.Values.Select(m => m.Link).OfType<PeerLink>().Except(_seedLinks)];
         }
@@ -16,11 +70,11 @@ public sealed partial class ClusterNode
     /// <summary>A link learned who is at the other end. Returns the member, or null when the link is not needed.</summary>
     public Member? OnLinkWelcomed(PeerLink link, NodeIdentity peer)
     {
-        if (peer.Name == Name)
+        if (peer.Name == _self.Name)
         {
             return null;
         }
-        lock (_routeLock)
+        lock (Sync)
         {
             Member member = GetOrAddMember(peer, fromItself: true, welcoming: link);
             if (member.Link is not null && member.Link != link)
@@ -37,7 +91,7 @@ public sealed partial class ClusterNode
     {
         Member member;
         bool needsLink;
-        lock (_routeLock)
+        lock (Sync)
         {
             member = GetOrAddMember(peer, fromItself: true, welcoming: null);
             needsLink = member.Link is null;
@@ -67,12 +121,12 @@ public sealed partial class ClusterNode
     {
         foreach (NodeIdentity peer in alive)
         {
-            if (peer.Name == Name || string.IsNullOrEmpty(peer.GossipAddress))
+            if (peer.Name == _self.Name || string.IsNullOrEmpty(peer.GossipAddress))
             {
                 continue;
             }
             Member member;
-            lock (_routeLock)
+            lock (Sync)
             {
                 member = GetOrAddMember(peer, fromItself: false, welcoming: null);
             }
@@ -123,22 +177,23 @@ public sealed partial class ClusterNode
     private void EnsureLink(Member member)
     {
         PeerLink? link = null;
-        lock (_routeLock)
+        lock (Sync)
         {
-            if (member.Link is null && !string.IsNullOrEmpty(member.Address) && Started)
+            if (member.Link is null && !string.IsNullOrEmpty(member.Address) && _linking)
             {
-                link = new PeerLink(this, member.Address, _loggers.CreateLogger<PeerLink>());
+                link = _openLink(member.Address);
                 member.Link = link;
             }
         }
         link?.Start();
     }
 
+    /// <summary>This node and every member not found dead: the list each link sends its peer.</summary>
     public Members AliveMembers()
     {
         var members = new Members();
-        members.Alive.Add(Identity);
-        lock (_routeLock)
+        members.Alive.Add(_self.Identity);
+        lock (Sync)
         {
             foreach (Member member in _members.Values)
             {
@@ -151,99 +206,35 @@ public sealed partial class ClusterNode
         return members;
     }
 
-    public IReadOnlyList<Member> MembersSnapshot()
+    public IReadOnlyList<Member> Snapshot()
     {
-        lock (_routeLock)
+        lock (Sync)
         {
             return [.. _members.Values.OrderBy(m => m.Name, StringComparer.Ordinal)];
         }
     }
 
-    /// <summary>
-    /// The one place a member's state changes, from how long it has been silent. A peer found dead has its queue
-    /// dropped (counted) and both links restarted, so when it returns it says how far it got and learns what it
-    /// missed; its interest is kept, so messages for it are still numbered and the hole shows when it returns.
-    /// A link that stopped moving with messages queued is reopened, to replay from the last acknowledgement.
-    /// </summary>
-    private void CheckLiveness()
+    public void SetState(Member member, MemberState state)
     {
-        long now = Environment.TickCount64;
-        foreach (Member member in MembersSnapshot())
+        lock (Sync)
         {
-            Guarded("liveness of " + member.Name, () => CheckMember(member, now));
+            member.State = state;
         }
     }
 
-    private void CheckMember(Member member, long now)
+    /// <summary>Every seed answered (or led nowhere new), and every member not found dead announced its interest.</summary>
+    public bool IsFormed()
     {
-        long silence = now - member.LastSeenTicks;
-        MemberState state = silence > Settings.ClusterDeadMs ? MemberState.Dead
-            : silence > Settings.ClusterSuspectMs ? MemberState.Suspect
-            : MemberState.Alive;
-        PeerLink? link = member.Link;
-        if (state != member.State)
-        {
-            lock (_routeLock)
-            {
-                member.State = state;
-            }
-            LogStateChanged(member.Name, state.ToString().ToLowerInvariant(), silence);
-            if (state == MemberState.Dead)
-            {
-                link?.Log.Discard();
-                link?.Drop("peer dead");
-                member.AbortInbound();
-            }
-        }
-        // A peer busy with a big message is slow, not stuck: only a link that moved nothing for the dead time is.
-        if (link is not null && state != MemberState.Dead && link.StalledFor(now) is long stalledMs && stalledMs > Settings.ClusterDeadMs)
-        {
-            CountStall(member.Name, link.Log.Count, stalledMs);
-            link.Drop("stalled");
-        }
-    }
-
-    private readonly TaskCompletionSource _formed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>
-    /// Completes once this node knows what every peer it can reach subscribes to (each seed answered and sent its
-    /// interest), or after the suspect time. Until then client connections wait before their first command, so that a
-    /// node that has just (re)started does not accept PUBLISHes it could only deliver to its own subscribers.
-    /// </summary>
-    public Task Formed => _formed.Task;
-
-    private async Task FormAsync()
-    {
-        long started = Environment.TickCount64;
-        long deadline = started + Settings.ClusterSuspectMs;
-        try
-        {
-            bool formed;
-            while (!(formed = IsFormed()) && Environment.TickCount64 < deadline)
-            {
-                await Task.Delay(10);
-            }
-            IReadOnlyList<Member> members = MembersSnapshot();
-            int known = members.Count(m => m.InterestKnown);
-            string how = formed ? "knows every reachable peer's subscriptions" : "stopped waiting for its peers";
-            LogFormed(how, Environment.TickCount64 - started, known, members.Count);
-        }
-        catch (Exception ex)
-        {
-            CountFault("initial link-up", ex);
-        }
-        finally
-        {
-            _formed.TrySetResult();
-        }
-    }
-
-    private bool IsFormed()
-    {
-        lock (_routeLock)
+        lock (Sync)
         {
             return _seedLinks.All(link => link.Member is not null || link.Redundant)
                 && _members.Values.All(m => m.InterestKnown || m.State == MemberState.Dead);
         }
     }
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "Peer {Name} joined at {Address}")]
+    private partial void LogMemberJoined(string name, string address);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Peer {Name} restarted (new incarnation)")]
+    private partial void LogMemberRestarted(string name);
 }
