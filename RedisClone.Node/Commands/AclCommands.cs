@@ -13,13 +13,12 @@ public static class AclCommands
         "pubsub", "admin", "fast", "slow", "blocking", "dangerous", "connection", "transaction", "scripting",
     ];
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Flags = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("acl", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for Access List Control commands.", "6.0.0", "server", "Depends on subcommand.")).WithSubcommands(
-            new("whoami", 2, Flags, c => c.Reply.WriteBulk("default"u8), "@slow", new("Returns the authenticated username of the current connection.", "6.0.0", "server", "O(1)")),
-            new("cat", -2, Flags, Cat, "@slow", new("Lists the ACL categories, or the commands inside a category.", "6.0.0", "server", "O(1) since the categories and commands are a fixed set.", "[categoryname:string]")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "6.0.0", "server", "O(1)"))));
+        t.AddContainer("acl");
+        t.Add("acl|whoami", c => c.Reply.WriteBulk("default"u8));
+        t.Add("acl|cat", Cat);
+        t.Add("acl|help", Help);
     }
 
     private static void Cat(CommandContext c)

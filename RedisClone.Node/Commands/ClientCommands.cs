@@ -10,23 +10,19 @@ public static class ClientCommands
 {
     public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Conn = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("client", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for client connection commands.", "2.4.0", "connection", "Depends on subcommand.")).WithSubcommands(
-            new("id", 2, Conn, c => c.Reply.WriteInteger(c.Client.Id), "@slow @connection", new("Returns the unique client ID of the connection.", "5.0.0", "connection", "O(1)")),
-            new("setname", 3, Conn, SetName, "@slow @connection", new("Sets the connection name.", "2.6.9", "connection", "O(1)", "connection-name:string")),
-            new("getname", 2, Conn, GetName, "@slow @connection", new("Returns the name of the connection.", "2.6.9", "connection", "O(1)")),
-            new("setinfo", 4, Conn, SetInfo, "@slow @connection", new("Sets information specific to the client or connection.", "7.2.0", "connection", "O(1)", "LIB-NAME libname:string|LIB-VER libver:string")),
-            new("list", -2, Conn | CommandFlags.Admin, List, "@admin @slow @dangerous @connection", new("Lists open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
-                "[TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id:integer...]")),
-            new("info", 2, Conn, c => c.Reply.WriteVerbatim(Describe(c.Client, c) + "\n"), "@slow @connection", new("Returns information about the connection.", "6.2.0", "connection", "O(1)")),
-            new("kill", -3, Conn | CommandFlags.Admin, Kill, "@admin @slow @dangerous @connection", new("Terminates open connections.", "2.4.0", "connection", "O(N) where N is the number of client connections",
-                "ip:port:string|[ID client-id:integer] [TYPE NORMAL|MASTER|SLAVE|REPLICA|PUBSUB] [USER username:string] [ADDR ip:port:string] [LADDR ip:port:string] [SKIPME YES|NO] [MAXAGE maxage:integer]")),
-            new("reply", 3, Conn, Reply, "@slow @connection", new("Instructs the server whether to reply to commands.", "3.2.0", "connection", "O(1)", "ON|OFF|SKIP")),
-            new("unblock", -3, Conn | CommandFlags.Admin, Unblock, "@admin @slow @dangerous @connection", new("Unblock a client blocked in a blocking command from a different connection", "5.0.0", "connection", "O(log N) where N is the number of client connections",
-                "client-id:integer [TIMEOUT|ERROR]")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow @connection", new("Returns helpful text about the different subcommands.", "5.0.0", "connection", "O(1)"))));
+        t.AddContainer("client");
+        t.Add("client|id", c => c.Reply.WriteInteger(c.Client.Id));
+        t.Add("client|setname", SetName);
+        t.Add("client|getname", GetName);
+        t.Add("client|setinfo", SetInfo);
+        t.Add("client|list", List);
+        t.Add("client|info", c => c.Reply.WriteVerbatim(Describe(c.Client, c) + "\n"));
+        t.Add("client|kill", Kill);
+        t.Add("client|reply", Reply);
+        t.Add("client|unblock", Unblock);
+        t.Add("client|help", Help);
     }
 
     /// <summary>Redis refuses names with characters outside '!'..'~' (so no spaces or newlines).</summary>

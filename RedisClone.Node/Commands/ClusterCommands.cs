@@ -6,28 +6,22 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class ClusterCommands
 {
-    // Name and arity of each subcommand, as Redis 7.2 lists them.
-    private static readonly (string Name, int Arity)[] Subcommands =
+    // Every subcommand Redis 7.2 lists; commands.json holds their arity and flags.
+    private static readonly string[] Subcommands =
     [
-        ("addslots", -3), ("addslotsrange", -4), ("bumpepoch", 2), ("count-failure-reports", 3), ("countkeysinslot", 3),
-        ("delslots", -3), ("delslotsrange", -4), ("failover", -2), ("flushslots", 2), ("forget", 3), ("getkeysinslot", 4),
-        ("help", 2), ("info", 2), ("keyslot", 3), ("links", 2), ("meet", -4), ("myid", 2), ("myshardid", 2), ("nodes", 2),
-        ("replicas", 3), ("replicate", 3), ("reset", -2), ("saveconfig", 2), ("set-config-epoch", 3), ("setslot", -4),
-        ("shards", 2), ("slaves", 3), ("slots", 2),
+        "addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "countkeysinslot", "delslots",
+        "delslotsrange", "failover", "flushslots", "forget", "getkeysinslot", "help", "info", "keyslot", "links",
+        "meet", "myid", "myshardid", "nodes", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch",
+        "setslot", "shards", "slaves", "slots",
     ];
 
-    // The subcommands Redis flags admin (hidden from MONITOR like every admin command).
-    private static readonly HashSet<string> Admin =
-    [
-        "addslots", "addslotsrange", "bumpepoch", "count-failure-reports", "delslots", "delslotsrange", "failover", "flushslots",
-        "forget", "meet", "replicas", "replicate", "reset", "saveconfig", "set-config-epoch", "setslot", "slaves",
-    ];
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new CommandDefinition("cluster", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for Redis Cluster commands.", "3.0.0", "cluster", "Depends on subcommand."))
-            .WithSubcommands(Subcommands.Select(sub => new CommandDefinition(sub.Name, sub.Arity, CommandFlags.Loading | CommandFlags.Stale | (Admin.Contains(sub.Name) ? CommandFlags.Admin : 0), Disabled, "@slow",
-                new($"CLUSTER {sub.Name.ToUpperInvariant()} (cluster support is disabled on this node).", "3.0.0", "cluster", "O(1)"))).ToArray()));
+        t.AddContainer("cluster");
+        foreach (string name in Subcommands)
+        {
+            t.Add("cluster|" + name, Disabled);
+        }
     }
 
     private static void Disabled(CommandContext c) => c.Reply.WriteError("ERR This instance has cluster support disabled");

@@ -36,18 +36,21 @@ public enum CommandFlags
 /// <summary>What COMMAND DOCS tells about a command; <see cref="Syntax"/> is its argument line as Redis's docs write it.</summary>
 public sealed record CommandDoc(string Summary, string Since, string Group, string Complexity, string Syntax = "");
 
-/// <summary>One row of the command table: name, arity, flags, handler, key positions and documentation.</summary>
+/// <summary>One row of the command table: its <see cref="CommandMetadata"/> from commands.json, its handler and its call counts.</summary>
 public sealed class CommandDefinition
 {
-    public CommandDefinition(string name, int arity, CommandFlags flags, CommandHandler handler, string aclCategories, CommandDoc doc)
+    internal CommandDefinition(CommandMetadata metadata, CommandHandler handler)
     {
-        Name = name;
-        FullName = name;
-        Arity = arity;
-        Flags = flags;
+        Name = metadata.Name;
+        FullName = metadata.Name;
+        Arity = metadata.Arity;
+        Flags = metadata.Flags;
         Handler = handler;
-        AclCategories = aclCategories.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        Doc = doc;
+        AclCategories = [.. metadata.AclCategories];
+        Doc = metadata.Doc;
+        FirstKey = metadata.FirstKey;
+        LastKey = metadata.LastKey;
+        KeyStep = metadata.KeyStep;
     }
 
     /// <summary>Lower-case name as typed (the subcommand's own name for a subcommand).</summary>
@@ -72,11 +75,11 @@ public sealed class CommandDefinition
 
     public CommandDoc Doc { get; }
 
-    public int FirstKey { get; init; }
+    public int FirstKey { get; }
 
-    public int LastKey { get; init; }
+    public int LastKey { get; }
 
-    public int KeyStep { get; init; }
+    public int KeyStep { get; }
 
     public CommandDefinition? Parent { get; private set; }
 
@@ -96,7 +99,7 @@ public sealed class CommandDefinition
 
     public bool ArityAccepts(int argumentCount) => Arity > 0 ? argumentCount == Arity : argumentCount >= -Arity;
 
-    public CommandDefinition WithSubcommands(params CommandDefinition[] subcommands)
+    internal CommandDefinition WithSubcommands(IEnumerable<CommandDefinition> subcommands)
     {
         _subcommands = new Dictionary<string, CommandDefinition>(StringComparer.OrdinalIgnoreCase);
         foreach (CommandDefinition sub in subcommands)

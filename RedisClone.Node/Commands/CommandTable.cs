@@ -3,7 +3,8 @@ using System.Text;
 namespace RedisClone.Node.Commands;
 
 /// <summary>
-/// Every command the node knows, looked up case-insensitively from the request bytes without allocating.
+/// Every command the node knows (a row of commands.json joined with its handler), looked up case-insensitively from the
+/// request bytes without allocating.
 /// A name that is not here is an unknown command: nothing is faked.
 /// </summary>
 public sealed class CommandTable
@@ -13,45 +14,65 @@ public sealed class CommandTable
     private readonly Dictionary<string, CommandDefinition> _commands = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, CommandDefinition>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-    public CommandTable()
+    /// <summary>Joins each row of <paramref name="rows"/> with its handler from <paramref name="bindings"/>, in the rows' order.</summary>
+    internal CommandTable(IReadOnlyList<CommandMetadata> rows, CommandBindings bindings)
     {
         _lookup = _commands.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (CommandMetadata row in rows)
+        {
+            CommandDefinition command = Define(row, bindings, row.Name);
+            if (row.Subcommands is not null)
+            {
+                command.WithSubcommands(row.Subcommands.Select(sub => Define(sub, bindings, row.Name + "|" + sub.Name)).ToList());
+            }
+            _commands.Add(row.Name, command);
+        }
+        bindings.ThrowIfAnyLeft();
     }
 
     public static CommandTable CreateDefault()
     {
-        var table = new CommandTable();
-        StringCommands.Register(table);
-        HashCommands.Register(table);
-        SetCommands.Register(table);
-        ListCommands.Register(table);
-        KeyCommands.Register(table);
-        ExpiryCommands.Register(table);
-        DatabaseCommands.Register(table);
-        TransactionCommands.Register(table);
-        ConnectionCommands.Register(table);
-        ClientCommands.Register(table);
-        ServerCommands.Register(table);
-        ConfigCommands.Register(table);
-        IntrospectionCommands.Register(table);
-        PubSubCommands.Register(table);
-        MonitorCommands.Register(table);
-        ClusterCommands.Register(table);
-        DebugCommands.Register(table);
-        SlowlogCommands.Register(table);
-        LatencyCommands.Register(table);
-        MemoryCommands.Register(table);
-        AclCommands.Register(table);
-        ReplicationCommands.Register(table);
-        SortedSetCommands.Register(table);
-        return table;
+        var bindings = new CommandBindings();
+        StringCommands.Register(bindings);
+        HashCommands.Register(bindings);
+        SetCommands.Register(bindings);
+        ListCommands.Register(bindings);
+        KeyCommands.Register(bindings);
+        ExpiryCommands.Register(bindings);
+        DatabaseCommands.Register(bindings);
+        TransactionCommands.Register(bindings);
+        ConnectionCommands.Register(bindings);
+        ClientCommands.Register(bindings);
+        ServerCommands.Register(bindings);
+        ConfigCommands.Register(bindings);
+        IntrospectionCommands.Register(bindings);
+        PubSubCommands.Register(bindings);
+        MonitorCommands.Register(bindings);
+        ClusterCommands.Register(bindings);
+        DebugCommands.Register(bindings);
+        SlowlogCommands.Register(bindings);
+        LatencyCommands.Register(bindings);
+        MemoryCommands.Register(bindings);
+        AclCommands.Register(bindings);
+        ReplicationCommands.Register(bindings);
+        SortedSetCommands.Register(bindings);
+        return new CommandTable(CommandCatalog.Rows, bindings);
+    }
+
+    private static CommandDefinition Define(CommandMetadata row, CommandBindings bindings, string fullName)
+    {
+        CommandHandler handler = bindings.Take(fullName);
+        // A container's own handler must never run: only an arity that asks for a subcommand guarantees it.
+        if (handler == CommandBindings.Container && (row.Subcommands is null || row.Arity > -2))
+        {
+            throw new InvalidOperationException($"Command '{fullName}' is registered as a container but its row has no subcommands or an arity that lets it run alone");
+        }
+        return new CommandDefinition(row, handler);
     }
 
     public IEnumerable<CommandDefinition> All => _commands.Values;
 
     public int Count => _commands.Count;
-
-    public void Add(CommandDefinition command) => _commands.Add(command.Name, command);
 
     public CommandDefinition? Find(ReadOnlySpan<byte> name) =>
         TryWiden(name, out Span<char> chars, stackalloc char[MaxNameLength]) && _lookup.TryGetValue(chars, out CommandDefinition? command) ? command : null;

@@ -7,14 +7,13 @@ namespace RedisClone.Node.Commands;
 /// <summary>CONFIG GET/SET/RESETSTAT over the node's settings (<see cref="SettingCatalog"/>).</summary>
 public static class ConfigCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Admin = CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("config", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for server configuration commands.", "2.0.0", "server", "Depends on subcommand.")).WithSubcommands(
-            new("get", -3, Admin, Get, "@admin @slow @dangerous", new("Returns the effective values of configuration parameters.", "2.0.0", "server", "O(N) when N is the number of configuration parameters provided", "parameter:string...")),
-            new("set", -4, Admin, Set, "@admin @slow @dangerous", new("Sets configuration parameters in-flight.", "2.0.0", "server", "O(N) when N is the number of configuration parameters provided", "data:block...(parameter:string value:string)")),
-            new("resetstat", 2, Admin, ResetStat, "@admin @slow @dangerous", new("Resets the server's statistics.", "2.0.0", "server", "O(1)")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "5.0.0", "server", "O(1)"))));
+        t.AddContainer("config");
+        t.Add("config|get", Get);
+        t.Add("config|set", Set);
+        t.Add("config|resetstat", ResetStat);
+        t.Add("config|help", Help);
     }
 
     private static void Get(CommandContext c)

@@ -11,17 +11,14 @@ public static class ConnectionCommands
     /// <summary>The Redis version the node speaks for; clients pick features from it.</summary>
     public const string RedisVersion = "7.2.4";
 
-    private const CommandFlags Always = CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("ping", -1, Always | CommandFlags.AllowedWhenSubscribed, Ping, "@fast @connection", new("Returns the server's liveliness response.", "1.0.0", "connection", "O(1)", "[message:string]")));
-        t.Add(new("echo", 2, Always, Echo, "@fast @connection", new("Returns the given string.", "1.0.0", "connection", "O(1)", "message:string")));
-        t.Add(new("quit", -1, Always | CommandFlags.NoAuth | CommandFlags.AllowBusy | CommandFlags.AllowedWhenSubscribed | CommandFlags.TransactionControl, Quit, "@fast @connection", new("Closes the connection.", "1.0.0", "connection", "O(1)")));
-        t.Add(new("reset", 1, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy | CommandFlags.AllowedWhenSubscribed | CommandFlags.TransactionControl, Reset, "@fast @connection", new("Resets the connection.", "6.2.0", "connection", "O(1)")));
-        t.Add(new("hello", -1, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy, Hello, "@fast @connection", new("Handshakes with the Redis server.", "6.0.0", "connection", "O(1)",
-            "[protover:integer [AUTH username:string password:string] [SETNAME clientname:string]]")));
-        t.Add(new("auth", -2, Always | CommandFlags.NoAuth | CommandFlags.NoScript | CommandFlags.AllowBusy, Auth, "@fast @connection", new("Authenticates the connection.", "1.0.0", "connection", "O(N) where N is the number of passwords defined for the user", "[username:string] password:string")));
+        t.Add("ping", Ping);
+        t.Add("echo", Echo);
+        t.Add("quit", Quit);
+        t.Add("reset", Reset);
+        t.Add("hello", Hello);
+        t.Add("auth", Auth);
     }
 
     private static void Ping(CommandContext c)

@@ -5,13 +5,13 @@ namespace RedisClone.Node.Commands;
 /// <summary>Numbered databases: SELECT, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB.</summary>
 public static class DatabaseCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("select", 2, CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, Select, "@keyspace @fast", new("Changes the selected database.", "1.0.0", "connection", "O(1)", "index:integer")));
-        t.Add(new("dbsize", 1, CommandFlags.ReadOnly | CommandFlags.Fast, DbSize, "@keyspace @read @fast", new("Returns the number of keys in the database.", "1.0.0", "server", "O(1)")));
-        t.Add(new("flushdb", -1, CommandFlags.Write, FlushDb, "@keyspace @write @slow @dangerous", new("Remove all keys from the current database.", "1.0.0", "server", "O(N) where N is the number of keys in the selected database", "[ASYNC|SYNC]")));
-        t.Add(new("flushall", -1, CommandFlags.Write, FlushAll, "@keyspace @write @slow @dangerous", new("Removes all keys from all databases.", "1.0.0", "server", "O(N) where N is the total number of keys in all databases", "[ASYNC|SYNC]")));
-        t.Add(new("swapdb", 3, CommandFlags.Write | CommandFlags.Fast, SwapDb, "@keyspace @write @fast @dangerous", new("Swaps two Redis databases.", "4.0.0", "server", "O(N) where N is the count of clients watching or blocking on keys from both databases.", "index1:integer index2:integer")));
+        t.Add("select", Select);
+        t.Add("dbsize", DbSize);
+        t.Add("flushdb", FlushDb);
+        t.Add("flushall", FlushAll);
+        t.Add("swapdb", SwapDb);
     }
 
     private static void Select(CommandContext c)

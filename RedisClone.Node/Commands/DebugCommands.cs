@@ -12,10 +12,9 @@ public static class DebugCommands
 {
     private const string NotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("debug", -2, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale, Debug, "@admin @slow @dangerous",
-            new("A container for debugging commands.", "1.0.0", "server", "Depends on subcommand.")));
+        t.Add("debug", Debug);
     }
 
     private static void Debug(CommandContext c)

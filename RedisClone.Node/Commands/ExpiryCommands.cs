@@ -7,21 +7,17 @@ namespace RedisClone.Node.Commands;
 /// <summary>Time to live: EXPIRE and its variants with NX/XX/GT/LT, TTL, EXPIRETIME and PERSIST.</summary>
 public static class ExpiryCommands
 {
-    private const string ExpireSyntax = "[NX|XX|GT|LT]";
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags W = CommandFlags.Write | CommandFlags.Fast;
-        const CommandFlags R = CommandFlags.ReadOnly | CommandFlags.Fast;
-        t.Add(new("expire", -3, W, c => Expire(c, 1000, absolute: false), "@keyspace @write @fast", new("Sets the expiration time of a key in seconds.", "1.0.0", "generic", "O(1)", "key seconds:integer " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("pexpire", -3, W, c => Expire(c, 1, absolute: false), "@keyspace @write @fast", new("Sets the expiration time of a key in milliseconds.", "2.6.0", "generic", "O(1)", "key milliseconds:integer " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("expireat", -3, W, c => Expire(c, 1000, absolute: true), "@keyspace @write @fast", new("Sets the expiration time of a key to a Unix timestamp.", "1.2.0", "generic", "O(1)", "key unix-time-seconds:unix-time " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("pexpireat", -3, W, c => Expire(c, 1, absolute: true), "@keyspace @write @fast", new("Sets the expiration time of a key to a Unix milliseconds timestamp.", "2.6.0", "generic", "O(1)", "key unix-time-milliseconds:unix-time " + ExpireSyntax)) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("ttl", 2, R, c => Ttl(c, milliseconds: false), "@keyspace @read @fast", new("Returns the expiration time in seconds of a key.", "1.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("pttl", 2, R, c => Ttl(c, milliseconds: true), "@keyspace @read @fast", new("Returns the expiration time in milliseconds of a key.", "2.6.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("expiretime", 2, R, c => ExpireTime(c, milliseconds: false), "@keyspace @read @fast", new("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("pexpiretime", 2, R, c => ExpireTime(c, milliseconds: true), "@keyspace @read @fast", new("Returns the expiration time of a key as a Unix milliseconds timestamp.", "7.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("persist", 2, W, Persist, "@keyspace @write @fast", new("Removes the expiration time of a key.", "2.2.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("expire", c => Expire(c, 1000, absolute: false));
+        t.Add("pexpire", c => Expire(c, 1, absolute: false));
+        t.Add("expireat", c => Expire(c, 1000, absolute: true));
+        t.Add("pexpireat", c => Expire(c, 1, absolute: true));
+        t.Add("ttl", c => Ttl(c, milliseconds: false));
+        t.Add("pttl", c => Ttl(c, milliseconds: true));
+        t.Add("expiretime", c => ExpireTime(c, milliseconds: false));
+        t.Add("pexpiretime", c => ExpireTime(c, milliseconds: true));
+        t.Add("persist", Persist);
     }
 
     [Flags]

@@ -7,33 +7,30 @@ namespace RedisClone.Node.Commands;
 /// <summary>The hash family: HSET, HGET and friends, counters, random fields and HSCAN.</summary>
 public static class HashCommands
 {
-    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-    private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
-
     /// <summary>
     /// The most elements a random-with-repetition reply (a negative count) may hold. Redis has no bound short of its
     /// memory; the node answers "value is out of range" beyond this rather than build a reply it cannot hold.
     /// </summary>
     public const long MaxRandomReplyElements = 1L << 24;
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("hset", -4, WriteFast, HSet, "@write @hash @fast", new("Set the string value of a hash field", "2.0.0", "hash", "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.", "key field_value:block...(field value)")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hmset", -4, WriteFast, HMSet, "@write @hash @fast", new("Set multiple hash fields to multiple values", "2.0.0", "hash", "O(N) where N is the number of fields being set.", "key field_value:block...(field value)")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hsetnx", 4, WriteFast, HSetNx, "@write @hash @fast", new("Set the value of a hash field, only if the field does not exist", "2.0.0", "hash", "O(1)", "key field value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hget", 3, ReadFast, HGet, "@read @hash @fast", new("Get the value of a hash field", "2.0.0", "hash", "O(1)", "key field")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hmget", -3, ReadFast, HMGet, "@read @hash @fast", new("Get the values of all the given hash fields", "2.0.0", "hash", "O(N) where N is the number of fields being requested.", "key field...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hgetall", 2, CommandFlags.ReadOnly, HGetAll, "@read @hash @slow", new("Get all the fields and values in a hash", "2.0.0", "hash", "O(N) where N is the size of the hash.", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hkeys", 2, CommandFlags.ReadOnly, HKeys, "@read @hash @slow", new("Get all the fields in a hash", "2.0.0", "hash", "O(N) where N is the size of the hash.", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hvals", 2, CommandFlags.ReadOnly, HVals, "@read @hash @slow", new("Get all the values in a hash", "2.0.0", "hash", "O(N) where N is the size of the hash.", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hdel", -3, CommandFlags.Write | CommandFlags.Fast, HDel, "@write @hash @fast", new("Delete one or more hash fields", "2.0.0", "hash", "O(N) where N is the number of fields to be removed.", "key field...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hlen", 2, ReadFast, HLen, "@read @hash @fast", new("Get the number of fields in a hash", "2.0.0", "hash", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hstrlen", 3, ReadFast, HStrLen, "@read @hash @fast", new("Get the length of the value of a hash field", "3.2.0", "hash", "O(1)", "key field")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hexists", 3, ReadFast, HExists, "@read @hash @fast", new("Determine if a hash field exists", "2.0.0", "hash", "O(1)", "key field")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hincrby", 4, WriteFast, HIncrBy, "@write @hash @fast", new("Increment the integer value of a hash field by the given number", "2.0.0", "hash", "O(1)", "key field increment:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hincrbyfloat", 4, WriteFast, HIncrByFloat, "@write @hash @fast", new("Increment the float value of a hash field by the given amount", "2.6.0", "hash", "O(1)", "key field increment:double")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hrandfield", -2, CommandFlags.ReadOnly, HRandField, "@read @hash @slow", new("Get one or multiple random fields from a hash", "6.2.0", "hash", "O(N) where N is the number of fields returned", "key [options:block(count:integer [WITHVALUES])]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("hscan", -3, CommandFlags.ReadOnly, HScan, "@read @hash @slow", new("Incrementally iterate hash fields and associated values", "2.8.0", "hash", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("hset", HSet);
+        t.Add("hmset", HMSet);
+        t.Add("hsetnx", HSetNx);
+        t.Add("hget", HGet);
+        t.Add("hmget", HMGet);
+        t.Add("hgetall", HGetAll);
+        t.Add("hkeys", HKeys);
+        t.Add("hvals", HVals);
+        t.Add("hdel", HDel);
+        t.Add("hlen", HLen);
+        t.Add("hstrlen", HStrLen);
+        t.Add("hexists", HExists);
+        t.Add("hincrby", HIncrBy);
+        t.Add("hincrbyfloat", HIncrByFloat);
+        t.Add("hrandfield", HRandField);
+        t.Add("hscan", HScan);
     }
 
     /// <summary>The hash at argument 1 for a write, created (and stored, firing "new") when absent; false after WRONGTYPE.</summary>

@@ -6,16 +6,14 @@ namespace RedisClone.Node.Commands;
 /// <summary>COMMAND: the command table as clients read it (COUNT, LIST, INFO, DOCS for redis-cli's hints).</summary>
 public static class IntrospectionCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Flags = CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("command", -1, Flags, AllInfo, "@slow @connection", new("Returns detailed information about all commands.", "2.8.13", "server", "O(N) where N is the total number of Redis commands")).WithSubcommands(
-            new("count", 2, Flags, c => c.Reply.WriteInteger(c.Server.Commands.Count), "@slow @connection", new("Returns a count of commands.", "2.8.13", "server", "O(1)")),
-            new("list", -2, Flags, List, "@slow @connection", new("Returns a list of command names.", "7.0.0", "server", "O(N) where N is the total number of Redis commands",
-                "[FILTERBY MODULE module-name:string|ACLCAT category:string|PATTERN pattern:pattern]")),
-            new("info", -2, Flags, Info, "@slow @connection", new("Returns information about one, multiple or all commands.", "2.8.13", "server", "O(N) where N is the number of commands to look up", "[command-name:string...]")),
-            new("docs", -2, Flags, Docs, "@slow @connection", new("Returns documentary information about one, multiple or all commands.", "7.0.0", "server", "O(N) where N is the number of commands to look up", "[command-name:string...]")),
-            new("help", 2, Flags, Help, "@slow @connection", new("Returns helpful text about the different subcommands.", "5.0.0", "server", "O(1)"))));
+        t.Add("command", AllInfo);
+        t.Add("command|count", c => c.Reply.WriteInteger(c.Server.Commands.Count));
+        t.Add("command|list", List);
+        t.Add("command|info", Info);
+        t.Add("command|docs", Docs);
+        t.Add("command|help", Help);
     }
 
     /// <summary>COMMAND with no subcommand: like COMMAND INFO for every command.</summary>

@@ -9,26 +9,26 @@ namespace RedisClone.Node.Commands;
 /// <summary>The generic key family: existence, deletion, iteration, renaming, copying and OBJECT.</summary>
 public static class KeyCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("del", -2, CommandFlags.Write, Del, "@keyspace @write @slow", new("Deletes one or more keys.", "1.0.0", "generic", "O(N) where N is the number of keys that will be removed.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("unlink", -2, CommandFlags.Write | CommandFlags.Fast, Del, "@keyspace @write @fast", new("Asynchronously deletes one or more keys.", "4.0.0", "generic", "O(1) for each key removed regardless of its size.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("exists", -2, CommandFlags.ReadOnly | CommandFlags.Fast, Exists, "@keyspace @read @fast", new("Determines whether one or more keys exist.", "1.0.0", "generic", "O(N) where N is the number of keys to check.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("type", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Type, "@keyspace @read @fast", new("Determines the type of value stored at a key.", "1.0.0", "generic", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("keys", 2, CommandFlags.ReadOnly, Keys, "@keyspace @read @slow @dangerous", new("Returns all key names that match a pattern.", "1.0.0", "generic", "O(N) with N being the number of keys in the database.", "pattern:pattern")));
-        t.Add(new("scan", -2, CommandFlags.ReadOnly, Scan, "@keyspace @read @slow", new("Iterates over the key names in the database.", "2.8.0", "generic", "O(1) for every call. O(N) for a complete iteration.", "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type:string]")));
-        t.Add(new("rename", 3, CommandFlags.Write, Rename, "@keyspace @write @slow", new("Renames a key and overwrites the destination.", "1.0.0", "generic", "O(1)", "key newkey:key")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("renamenx", 3, CommandFlags.Write | CommandFlags.Fast, RenameNx, "@keyspace @write @fast", new("Renames a key only when the target key name doesn't exist.", "1.0.0", "generic", "O(1)", "key newkey:key")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("copy", -3, CommandFlags.Write | CommandFlags.DenyOom, Copy, "@keyspace @write @slow", new("Copies the value of a key to a new key.", "6.2.0", "generic", "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("move", 3, CommandFlags.Write | CommandFlags.Fast, Move, "@keyspace @write @fast", new("Moves a key to another database.", "1.0.0", "generic", "O(1)", "key db:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("randomkey", 1, CommandFlags.ReadOnly, RandomKey, "@keyspace @read @slow", new("Returns a random key name from the database.", "1.0.0", "generic", "O(1)")));
-        t.Add(new("touch", -2, CommandFlags.ReadOnly | CommandFlags.Fast, Touch, "@keyspace @read @fast", new("Returns the number of existing keys out of those specified after updating the time they were last accessed.", "3.2.1", "generic", "O(N) where N is the number of keys that will be touched.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new CommandDefinition("object", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for object introspection commands.", "2.2.3", "generic", "Depends on subcommand.")).WithSubcommands(
-            new("encoding", 3, CommandFlags.ReadOnly, ObjectEncoding, "@keyspace @read @slow", new("Returns the internal encoding of a Redis object.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
-            new("freq", 3, CommandFlags.ReadOnly, ObjectFreq, "@keyspace @read @slow", new("Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
-            new("idletime", 3, CommandFlags.ReadOnly, ObjectIdleTime, "@keyspace @read @slow", new("Returns the time since the last access to a Redis object.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
-            new("refcount", 3, CommandFlags.ReadOnly, ObjectRefCount, "@keyspace @read @slow", new("Returns the reference count of a value of a key.", "2.2.3", "generic", "O(1)", "key")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, ObjectHelp, "@keyspace @slow", new("Returns helpful text about the different subcommands.", "6.2.0", "generic", "O(1)"))));
+        t.Add("del", Del);
+        t.Add("unlink", Del);
+        t.Add("exists", Exists);
+        t.Add("type", Type);
+        t.Add("keys", Keys);
+        t.Add("scan", Scan);
+        t.Add("rename", Rename);
+        t.Add("renamenx", RenameNx);
+        t.Add("copy", Copy);
+        t.Add("move", Move);
+        t.Add("randomkey", RandomKey);
+        t.Add("touch", Touch);
+        t.AddContainer("object");
+        t.Add("object|encoding", ObjectEncoding);
+        t.Add("object|freq", ObjectFreq);
+        t.Add("object|idletime", ObjectIdleTime);
+        t.Add("object|refcount", ObjectRefCount);
+        t.Add("object|help", ObjectHelp);
     }
 
     private static void Del(CommandContext c)

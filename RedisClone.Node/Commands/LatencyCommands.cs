@@ -11,15 +11,14 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class LatencyCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Admin = CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("latency", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for latency diagnostics commands.", "2.8.13", "server", "Depends on subcommand.")).WithSubcommands(
-            new("latest", 2, Admin, Latest, "@admin @slow @dangerous", new("Returns the latest latency samples for all events.", "2.8.13", "server", "O(1)")),
-            new("history", 3, Admin, History, "@admin @slow @dangerous", new("Returns timestamp-latency samples for an event.", "2.8.13", "server", "O(1)", "event:string")),
-            new("reset", -2, Admin, Reset, "@admin @slow @dangerous", new("Resets the latency data for one or more events.", "2.8.13", "server", "O(1)", "[event:string...]")),
-            new("doctor", 2, Admin, Doctor, "@admin @slow @dangerous", new("Returns a human-readable latency analysis report.", "2.8.13", "server", "O(1)")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "2.8.13", "server", "O(1)"))));
+        t.AddContainer("latency");
+        t.Add("latency|latest", Latest);
+        t.Add("latency|history", History);
+        t.Add("latency|reset", Reset);
+        t.Add("latency|doctor", Doctor);
+        t.Add("latency|help", Help);
     }
 
     private static void Latest(CommandContext c)

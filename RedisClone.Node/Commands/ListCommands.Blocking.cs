@@ -8,20 +8,13 @@ namespace RedisClone.Node.Commands;
 /// <summary>BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP: the list pops that wait for an element.</summary>
 public static partial class ListCommands
 {
-    private const CommandFlags Blocking = CommandFlags.Write | CommandFlags.NoScript | CommandFlags.Blocking;
-
-    private static void RegisterBlocking(CommandTable t)
+    private static void RegisterBlocking(CommandBindings t)
     {
-        t.Add(new("blpop", -3, Blocking, c => BlockingPop(c, left: true), "@write @list @slow @blocking", new("Remove and get the first element in a list, or block until one is available", "2.0.0", "list",
-            "O(N) where N is the number of provided keys.", "key... timeout:double")) { FirstKey = 1, LastKey = -2, KeyStep = 1 });
-        t.Add(new("brpop", -3, Blocking, c => BlockingPop(c, left: false), "@write @list @slow @blocking", new("Remove and get the last element in a list, or block until one is available", "2.0.0", "list",
-            "O(N) where N is the number of provided keys.", "key... timeout:double")) { FirstKey = 1, LastKey = -2, KeyStep = 1 });
-        t.Add(new("blmove", 6, Blocking | CommandFlags.DenyOom, BlockingMove, "@write @list @slow @blocking", new("Pop an element from a list, push it to another list and return it; or block until one is available", "6.2.0", "list", "O(1)",
-            "source:key destination:key LEFT|RIGHT LEFT|RIGHT timeout:double")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("brpoplpush", 4, Blocking | CommandFlags.DenyOom, c => BlockingMoveBetween(c, left: false, toLeft: true, timeoutIndex: 3), "@write @list @slow @blocking", new("Pop an element from a list, push it to another list and return it; or block until one is available", "2.2.0", "list", "O(1)",
-            "source:key destination:key timeout:double")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("blmpop", -5, CommandFlags.Write | CommandFlags.Blocking | CommandFlags.MovableKeys, BlockingMultiPop, "@write @list @slow @blocking", new("Pop elements from a list, or block until one is available", "7.0.0", "list",
-            "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "timeout:double numkeys:integer key... LEFT|RIGHT [COUNT count:integer]")));
+        t.Add("blpop", c => BlockingPop(c, left: true));
+        t.Add("brpop", c => BlockingPop(c, left: false));
+        t.Add("blmove", BlockingMove);
+        t.Add("brpoplpush", c => BlockingMoveBetween(c, left: false, toLeft: true, timeoutIndex: 3));
+        t.Add("blmpop", BlockingMultiPop);
     }
 
     private static void BlockingPop(CommandContext c, bool left)

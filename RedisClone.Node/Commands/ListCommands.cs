@@ -7,42 +7,27 @@ namespace RedisClone.Node.Commands;
 /// <summary>The list family: pushes and pops at both ends, ranges, positions and moves between lists.</summary>
 public static partial class ListCommands
 {
-    private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
-    private const string PushComplexity = "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.";
-
     public const string CountOutOfRange = "ERR value is out of range, must be positive";
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("lpush", -3, WriteFast, c => Push(c, left: true, onlyExisting: false), "@write @list @fast", new("Prepend one or multiple elements to a list", "1.0.0", "list", PushComplexity, "key element...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("rpush", -3, WriteFast, c => Push(c, left: false, onlyExisting: false), "@write @list @fast", new("Append one or multiple elements to a list", "1.0.0", "list", PushComplexity, "key element...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lpushx", -3, WriteFast, c => Push(c, left: true, onlyExisting: true), "@write @list @fast", new("Prepend an element to a list, only if the list exists", "2.2.0", "list", PushComplexity, "key element...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("rpushx", -3, WriteFast, c => Push(c, left: false, onlyExisting: true), "@write @list @fast", new("Append an element to a list, only if the list exists", "2.2.0", "list", PushComplexity, "key element...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lpop", -2, CommandFlags.Write | CommandFlags.Fast, c => Pop(c, left: true), "@write @list @fast", new("Remove and get the first elements in a list", "1.0.0", "list", "O(N) where N is the number of elements returned", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("rpop", -2, CommandFlags.Write | CommandFlags.Fast, c => Pop(c, left: false), "@write @list @fast", new("Remove and get the last elements in a list", "1.0.0", "list", "O(N) where N is the number of elements returned", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("llen", 2, CommandFlags.ReadOnly | CommandFlags.Fast, Length, "@read @list @fast", new("Get the length of a list", "1.0.0", "list", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lrange", 4, CommandFlags.ReadOnly, Range, "@read @list @slow", new("Get a range of elements from a list", "1.0.0", "list",
-            "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", "key start:integer stop:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lindex", 3, CommandFlags.ReadOnly, Index, "@read @list @slow", new("Get an element from a list by its index", "1.0.0", "list",
-            "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", "key index:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lset", 4, CommandFlags.Write | CommandFlags.DenyOom, SetAt, "@write @list @slow", new("Set the value of an element in a list by its index", "1.0.0", "list",
-            "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", "key index:integer element")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("linsert", 5, CommandFlags.Write | CommandFlags.DenyOom, Insert, "@write @list @slow", new("Insert an element before or after another element in a list", "2.2.0", "list",
-            "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).",
-            "key BEFORE|AFTER pivot element")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lrem", 4, CommandFlags.Write, Remove, "@write @list @slow", new("Remove elements from a list", "1.0.0", "list",
-            "O(N+M) where N is the length of the list and M is the number of elements removed.", "key count:integer element")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("ltrim", 4, CommandFlags.Write, Trim, "@write @list @slow", new("Trim a list to the specified range", "1.0.0", "list",
-            "O(N) where N is the number of elements to be removed by the operation.", "key start:integer stop:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lpos", -3, CommandFlags.ReadOnly, Position, "@read @list @slow", new("Return the index of matching elements on a list", "6.0.6", "list",
-            "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.",
-            "key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("lmove", 5, CommandFlags.Write | CommandFlags.DenyOom, Move, "@write @list @slow", new("Pop an element from a list, push it to another list and return it", "6.2.0", "list", "O(1)",
-            "source:key destination:key LEFT|RIGHT LEFT|RIGHT")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("rpoplpush", 3, CommandFlags.Write | CommandFlags.DenyOom, c => MoveBetween(c, left: false, toLeft: true), "@write @list @slow", new("Remove the last element in a list, prepend it to another list and return it", "1.2.0", "list", "O(1)",
-            "source:key destination:key")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("lmpop", -4, CommandFlags.Write | CommandFlags.MovableKeys, MultiPop, "@write @list @slow", new("Pop elements from a list", "7.0.0", "list",
-            "O(N+M) where N is the number of provided keys and M is the number of elements returned.", "numkeys:integer key... LEFT|RIGHT [COUNT count:integer]")));
+        t.Add("lpush", c => Push(c, left: true, onlyExisting: false));
+        t.Add("rpush", c => Push(c, left: false, onlyExisting: false));
+        t.Add("lpushx", c => Push(c, left: true, onlyExisting: true));
+        t.Add("rpushx", c => Push(c, left: false, onlyExisting: true));
+        t.Add("lpop", c => Pop(c, left: true));
+        t.Add("rpop", c => Pop(c, left: false));
+        t.Add("llen", Length);
+        t.Add("lrange", Range);
+        t.Add("lindex", Index);
+        t.Add("lset", SetAt);
+        t.Add("linsert", Insert);
+        t.Add("lrem", Remove);
+        t.Add("ltrim", Trim);
+        t.Add("lpos", Position);
+        t.Add("lmove", Move);
+        t.Add("rpoplpush", c => MoveBetween(c, left: false, toLeft: true));
+        t.Add("lmpop", MultiPop);
         RegisterBlocking(t);
     }
 

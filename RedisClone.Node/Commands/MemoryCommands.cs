@@ -23,15 +23,15 @@ public static class MemoryCommands
     // Redis's PROTO_MBULK_BIG_ARG.
     private const int BigArgument = 32 * 1024;
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new CommandDefinition("memory", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for memory diagnostics commands.", "4.0.0", "server", "Depends on subcommand.")).WithSubcommands(
-            new("usage", -3, CommandFlags.ReadOnly, Usage, "@read @slow", new("Estimates the memory usage of a key.", "4.0.0", "server", "O(N) where N is the number of samples.", "key [SAMPLES count:integer]")) { FirstKey = 2, LastKey = 2, KeyStep = 1 },
-            new("stats", 2, CommandFlags.None, Stats, "@slow", new("Returns details about memory usage.", "4.0.0", "server", "O(1)")),
-            new("doctor", 2, CommandFlags.None, Doctor, "@slow", new("Outputs a memory problems report.", "4.0.0", "server", "O(1)")),
-            new("malloc-stats", 2, CommandFlags.None, MallocStats, "@slow", new("Returns the allocator statistics.", "4.0.0", "server", "Depends on how much memory is allocated, could be slow")),
-            new("purge", 2, CommandFlags.None, Purge, "@slow", new("Asks the allocator to release memory.", "4.0.0", "server", "Depends on how much memory is allocated, could be slow")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "4.0.0", "server", "O(1)"))));
+        t.AddContainer("memory");
+        t.Add("memory|usage", Usage);
+        t.Add("memory|stats", Stats);
+        t.Add("memory|doctor", Doctor);
+        t.Add("memory|malloc-stats", MallocStats);
+        t.Add("memory|purge", Purge);
+        t.Add("memory|help", Help);
     }
 
     private static void Usage(CommandContext c)

@@ -7,9 +7,7 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class MonitorCommands
 {
-    public static void Register(CommandTable t) =>
-        t.Add(new("monitor", 1, CommandFlags.Admin | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale, Monitor, "@admin @slow @dangerous",
-            new("Listen for all requests received by the server in real time", "1.0.0", "server", "")));
+    public static void Register(CommandBindings t) => t.Add("monitor", Monitor);
 
     private static void Monitor(CommandContext c)
     {

@@ -6,27 +6,23 @@ namespace RedisClone.Node.Commands;
 /// <summary>Pub/sub: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB, with Redis's frames and counts.</summary>
 public static class PubSubCommands
 {
-    private const CommandFlags Subscribing = CommandFlags.PubSub | CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.AllowedWhenSubscribed;
-    private const CommandFlags Publishing = CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast | CommandFlags.MayReplicate;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("subscribe", -2, Subscribing, Subscribe, "@pubsub @slow", new("Listens for messages published to channels.", "2.0.0", "pubsub", "O(N) where N is the number of channels to subscribe to.", "channel:string...")));
-        t.Add(new("unsubscribe", -1, Subscribing, Unsubscribe, "@pubsub @slow", new("Stops listening to messages posted to channels.", "2.0.0", "pubsub", "O(N) where N is the number of channels to unsubscribe.", "[channel:string...]")));
-        t.Add(new("psubscribe", -2, Subscribing, PSubscribe, "@pubsub @slow", new("Listens for messages published to channels that match one or more patterns.", "2.0.0", "pubsub", "O(N) where N is the number of patterns to subscribe to.", "pattern:pattern...")));
-        t.Add(new("punsubscribe", -1, Subscribing, PUnsubscribe, "@pubsub @slow", new("Stops listening to messages published to channels that match one or more patterns.", "2.0.0", "pubsub", "O(N) where N is the number of patterns to unsubscribe.", "[pattern:pattern...]")));
-        t.Add(new("ssubscribe", -2, Subscribing, SSubscribe, "@pubsub @slow", new("Listens for messages published to shard channels.", "7.0.0", "pubsub", "O(N) where N is the number of shard channels to subscribe to.", "shardchannel:string...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sunsubscribe", -1, Subscribing, SUnsubscribe, "@pubsub @slow", new("Stops listening to messages posted to shard channels.", "7.0.0", "pubsub", "O(N) where N is the number of shard channels to unsubscribe.", "[shardchannel:string...]")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("publish", 3, Publishing, Publish, "@pubsub @fast", new("Posts a message to a channel.", "2.0.0", "pubsub", "O(N+M) where N is the number of clients subscribed to the receiving channel and M is the total number of subscribed patterns (by any client).", "channel:string message:string")));
-        t.Add(new("spublish", 3, Publishing, SPublish, "@pubsub @fast", new("Post a message to a shard channel", "7.0.0", "pubsub", "O(N) where N is the number of clients subscribed to the receiving shard channel.", "shardchannel:string message:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        const CommandFlags Introspect = CommandFlags.PubSub | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("pubsub", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for Pub/Sub commands.", "2.8.0", "pubsub", "Depends on subcommand.")).WithSubcommands(
-            new("channels", -2, Introspect, c => Names(c, PubSubBroker.Kind.Channel), "@pubsub @slow", new("Returns the active channels.", "2.8.0", "pubsub", "O(N) where N is the number of active channels, and assuming constant time pattern matching (relatively short channels and patterns)", "[pattern:pattern]")),
-            new("numsub", -2, Introspect, c => NumSub(c, PubSubBroker.Kind.Channel), "@pubsub @slow", new("Returns a count of subscribers to channels.", "2.8.0", "pubsub", "O(N) for the NUMSUB subcommand, where N is the number of requested channels", "[channel:string...]")),
-            new("numpat", 2, Introspect, c => c.Reply.WriteInteger(c.Server.PubSub.PatternCount), "@pubsub @slow", new("Returns a count of unique pattern subscriptions.", "2.8.0", "pubsub", "O(1)")),
-            new("shardchannels", -2, Introspect, c => Names(c, PubSubBroker.Kind.Shard), "@pubsub @slow", new("Returns the active shard channels.", "7.0.0", "pubsub", "O(N) where N is the number of active shard channels, and assuming constant time pattern matching (relatively short shard channels).", "[pattern:pattern]")),
-            new("shardnumsub", -2, Introspect, c => NumSub(c, PubSubBroker.Kind.Shard), "@pubsub @slow", new("Returns the count of subscribers of shard channels.", "7.0.0", "pubsub", "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard channels", "[shardchannel:string...]")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Returns helpful text about the different subcommands.", "6.2.0", "pubsub", "O(1)"))));
+        t.Add("subscribe", Subscribe);
+        t.Add("unsubscribe", Unsubscribe);
+        t.Add("psubscribe", PSubscribe);
+        t.Add("punsubscribe", PUnsubscribe);
+        t.Add("ssubscribe", SSubscribe);
+        t.Add("sunsubscribe", SUnsubscribe);
+        t.Add("publish", Publish);
+        t.Add("spublish", SPublish);
+        t.AddContainer("pubsub");
+        t.Add("pubsub|channels", c => Names(c, PubSubBroker.Kind.Channel));
+        t.Add("pubsub|numsub", c => NumSub(c, PubSubBroker.Kind.Channel));
+        t.Add("pubsub|numpat", c => c.Reply.WriteInteger(c.Server.PubSub.PatternCount));
+        t.Add("pubsub|shardchannels", c => Names(c, PubSubBroker.Kind.Shard));
+        t.Add("pubsub|shardnumsub", c => NumSub(c, PubSubBroker.Kind.Shard));
+        t.Add("pubsub|help", Help);
     }
 
     private static void Subscribe(CommandContext c) => SubscribeAll(c, PubSubBroker.Kind.Channel, "subscribe"u8);

@@ -5,11 +5,9 @@ namespace RedisClone.Node.Commands;
 /// <summary>WAIT: the node has no replicas, so no write is ever acknowledged by one.</summary>
 public static class ReplicationCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("wait", 3, CommandFlags.NoScript, Wait, "@slow @connection", new(
-            "Blocks until the asynchronous replication of all preceding write commands sent by the connection is completed.", "3.0.0", "generic", "O(1)",
-            "numreplicas:integer timeout:integer")));
+        t.Add("wait", Wait);
     }
 
     /// <summary>

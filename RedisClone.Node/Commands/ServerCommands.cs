@@ -8,11 +8,10 @@ namespace RedisClone.Node.Commands;
 /// <summary>Server introspection: INFO (with Redis's section and field names) and TIME.</summary>
 public static class ServerCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("info", -1, CommandFlags.Loading | CommandFlags.Stale, Info, "@slow @dangerous", new("Returns information and statistics about the server.", "1.0.0", "server",
-            "O(1)", "[section:string...]")));
-        t.Add(new("time", 1, CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast, Time, "@fast", new("Returns the server time.", "2.6.0", "server", "O(1)")));
+        t.Add("info", Info);
+        t.Add("time", Time);
     }
 
     private static void Time(CommandContext c)

@@ -7,27 +7,25 @@ namespace RedisClone.Node.Commands;
 /// <summary>The set family: membership, random members, moves, the algebra (SINTER, SUNION, SDIFF and their STORE forms) and SSCAN.</summary>
 public static class SetCommands
 {
-    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("sadd", -3, CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast, SAdd, "@write @set @fast", new("Add one or more members to a set", "1.0.0", "set", "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", "key member...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("srem", -3, CommandFlags.Write | CommandFlags.Fast, SRem, "@write @set @fast", new("Remove one or more members from a set", "1.0.0", "set", "O(N) where N is the number of members to be removed.", "key member...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("smembers", 2, CommandFlags.ReadOnly, SMembers, "@read @set @slow", new("Get all the members in a set", "1.0.0", "set", "O(N) where N is the set cardinality.", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("sismember", 3, ReadFast, SIsMember, "@read @set @fast", new("Determine if a given value is a member of a set", "1.0.0", "set", "O(1)", "key member")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("smismember", -3, ReadFast, SMIsMember, "@read @set @fast", new("Returns the membership associated with the given elements for a set", "6.2.0", "set", "O(N) where N is the number of elements being checked for membership", "key member...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("scard", 2, ReadFast, SCard, "@read @set @fast", new("Get the number of members in a set", "1.0.0", "set", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("spop", -2, CommandFlags.Write | CommandFlags.Fast, SPop, "@write @set @fast", new("Remove and return one or multiple random members from a set", "1.0.0", "set", "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("srandmember", -2, CommandFlags.ReadOnly, SRandMember, "@read @set @slow", new("Get one or multiple random members from a set", "1.0.0", "set", "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("smove", 4, CommandFlags.Write | CommandFlags.Fast, SMove, "@write @set @fast", new("Move a member from one set to another", "1.0.0", "set", "O(1)", "source:key destination:key member")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("sinter", -2, CommandFlags.ReadOnly, SInter, "@read @set @slow", new("Intersect multiple sets", "1.0.0", "set", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sintercard", -3, CommandFlags.ReadOnly, SInterCard, "@read @set @slow", new("Intersect multiple sets and return the cardinality of the result", "7.0.0", "set", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "numkeys:integer key... [LIMIT limit:integer]")));
-        t.Add(new("sinterstore", -3, CommandFlags.Write | CommandFlags.DenyOom, SInterStore, "@write @set @slow", new("Intersect multiple sets and store the resulting set in a key", "1.0.0", "set", "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", "destination:key key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sunion", -2, CommandFlags.ReadOnly, SUnion, "@read @set @slow", new("Add multiple sets", "1.0.0", "set", "O(N) where N is the total number of elements in all given sets.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sunionstore", -3, CommandFlags.Write | CommandFlags.DenyOom, SUnionStore, "@write @set @slow", new("Add multiple sets and store the resulting set in a key", "1.0.0", "set", "O(N) where N is the total number of elements in all given sets.", "destination:key key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sdiff", -2, CommandFlags.ReadOnly, SDiff, "@read @set @slow", new("Subtract multiple sets", "1.0.0", "set", "O(N) where N is the total number of elements in all given sets.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sdiffstore", -3, CommandFlags.Write | CommandFlags.DenyOom, SDiffStore, "@write @set @slow", new("Subtract multiple sets and store the resulting set in a key", "1.0.0", "set", "O(N) where N is the total number of elements in all given sets.", "destination:key key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("sscan", -3, CommandFlags.ReadOnly, SScan, "@read @set @slow", new("Incrementally iterate Set elements", "2.8.0", "set", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("sadd", SAdd);
+        t.Add("srem", SRem);
+        t.Add("smembers", SMembers);
+        t.Add("sismember", SIsMember);
+        t.Add("smismember", SMIsMember);
+        t.Add("scard", SCard);
+        t.Add("spop", SPop);
+        t.Add("srandmember", SRandMember);
+        t.Add("smove", SMove);
+        t.Add("sinter", SInter);
+        t.Add("sintercard", SInterCard);
+        t.Add("sinterstore", SInterStore);
+        t.Add("sunion", SUnion);
+        t.Add("sunionstore", SUnionStore);
+        t.Add("sdiff", SDiff);
+        t.Add("sdiffstore", SDiffStore);
+        t.Add("sscan", SScan);
     }
 
     private static void SAdd(CommandContext c)

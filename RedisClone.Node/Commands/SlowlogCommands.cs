@@ -8,14 +8,13 @@ public static class SlowlogCommands
 {
     private const int DefaultCount = 10;
 
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const CommandFlags Admin = CommandFlags.Admin | CommandFlags.Loading | CommandFlags.Stale;
-        t.Add(new CommandDefinition("slowlog", -2, CommandFlags.None, static _ => { }, "@slow", new("A container for slow log commands.", "2.2.12", "server", "Depends on subcommand.")).WithSubcommands(
-            new("get", -2, Admin, Get, "@admin @slow @dangerous", new("Returns the slow log's entries.", "2.2.12", "server", "O(N) where N is the number of entries returned", "[count:integer]")),
-            new("len", 2, Admin, c => c.Reply.WriteInteger(c.Server.SlowLog.Count), "@admin @slow @dangerous", new("Returns the number of entries in the slow log.", "2.2.12", "server", "O(1)")),
-            new("reset", 2, Admin, Reset, "@admin @slow @dangerous", new("Clears all entries from the slow log.", "2.2.12", "server", "O(N) where N is the number of entries in the slowlog")),
-            new("help", 2, CommandFlags.Loading | CommandFlags.Stale, Help, "@slow", new("Show helpful text about the different subcommands", "6.2.0", "server", "O(1)"))));
+        t.AddContainer("slowlog");
+        t.Add("slowlog|get", Get);
+        t.Add("slowlog|len", c => c.Reply.WriteInteger(c.Server.SlowLog.Count));
+        t.Add("slowlog|reset", Reset);
+        t.Add("slowlog|help", Help);
     }
 
     private static void Get(CommandContext c)

@@ -7,16 +7,15 @@ namespace RedisClone.Node.Commands;
 /// <summary>ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD: sorted sets (and plain sets, scoring 1) combined.</summary>
 public static class SortedSetAlgebraCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        const string UnionInterOptions = "[WEIGHTS weight:integer...] [AGGREGATE aggregate:oneof(SUM|MIN|MAX)]";
-        t.Add(new("zunion", -3, CommandFlags.ReadOnly, ZUnion, "@read @sortedset @slow", new("Returns the union of multiple sorted sets.", "6.2.0", "sorted-set", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", $"numkeys:integer key... {UnionInterOptions} [WITHSCORES]")));
-        t.Add(new("zinter", -3, CommandFlags.ReadOnly, ZInter, "@read @sortedset @slow", new("Returns the intersect of multiple sorted sets.", "6.2.0", "sorted-set", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", $"numkeys:integer key... {UnionInterOptions} [WITHSCORES]")));
-        t.Add(new("zdiff", -3, CommandFlags.ReadOnly, ZDiff, "@read @sortedset @slow", new("Returns the difference between multiple sorted sets.", "6.2.0", "sorted-set", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "numkeys:integer key... [WITHSCORES]")));
-        t.Add(new("zunionstore", -4, CommandFlags.Write | CommandFlags.DenyOom, ZUnionStore, "@write @sortedset @slow", new("Stores the union of multiple sorted sets in a key.", "2.0.0", "sorted-set", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", $"destination:key numkeys:integer key... {UnionInterOptions}")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zinterstore", -4, CommandFlags.Write | CommandFlags.DenyOom, ZInterStore, "@write @sortedset @slow", new("Stores the intersect of multiple sorted sets in a key.", "2.0.0", "sorted-set", "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", $"destination:key numkeys:integer key... {UnionInterOptions}")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zdiffstore", -4, CommandFlags.Write | CommandFlags.DenyOom, ZDiffStore, "@write @sortedset @slow", new("Stores the difference of multiple sorted sets in a key.", "6.2.0", "sorted-set", "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", "destination:key numkeys:integer key...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zintercard", -3, CommandFlags.ReadOnly, ZInterCard, "@read @sortedset @slow", new("Returns the number of members of the intersect of multiple sorted sets.", "7.0.0", "sorted-set", "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", "numkeys:integer key... [LIMIT limit:integer]")));
+        t.Add("zunion", ZUnion);
+        t.Add("zinter", ZInter);
+        t.Add("zdiff", ZDiff);
+        t.Add("zunionstore", ZUnionStore);
+        t.Add("zinterstore", ZInterStore);
+        t.Add("zdiffstore", ZDiffStore);
+        t.Add("zintercard", ZInterCard);
     }
 
     private enum Operation

@@ -11,16 +11,11 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class SortedSetBlockingCommands
 {
-    private const CommandFlags Blocking = CommandFlags.Write | CommandFlags.NoScript | CommandFlags.Blocking | CommandFlags.Fast;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("bzpopmin", -3, Blocking, c => BlockingPop(c, max: false), "@write @sortedset @fast @blocking", new("Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "5.0.0", "sorted-set",
-            "O(log(N)) with N being the number of elements in the sorted set.", "key... timeout:double")) { FirstKey = 1, LastKey = -2, KeyStep = 1 });
-        t.Add(new("bzpopmax", -3, Blocking, c => BlockingPop(c, max: true), "@write @sortedset @fast @blocking", new("Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.", "5.0.0", "sorted-set",
-            "O(log(N)) with N being the number of elements in the sorted set.", "key... timeout:double")) { FirstKey = 1, LastKey = -2, KeyStep = 1 });
-        t.Add(new("bzmpop", -5, CommandFlags.Write | CommandFlags.Blocking | CommandFlags.MovableKeys, BlockingMultiPop, "@write @sortedset @slow @blocking", new("Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.", "7.0.0", "sorted-set",
-            "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "timeout:double numkeys:integer key... where:oneof(MIN|MAX) [COUNT count:integer]")));
+        t.Add("bzpopmin", c => BlockingPop(c, max: false));
+        t.Add("bzpopmax", c => BlockingPop(c, max: true));
+        t.Add("bzmpop", BlockingMultiPop);
     }
 
     private static void BlockingPop(CommandContext c, bool max)

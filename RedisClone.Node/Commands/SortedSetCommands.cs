@@ -12,22 +12,18 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class SortedSetCommands
 {
-    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-    private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("zadd", -4, WriteFast, ZAdd, "@write @sortedset @fast", new("Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.", "1.2.0", "sorted-set", "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
-            "key [NX|XX] [GT|LT] [CH] [INCR] data:block...(score:double member:string)")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zincrby", 4, WriteFast, ZIncrBy, "@write @sortedset @fast", new("Increments the score of a member in a sorted set.", "1.2.0", "sorted-set", "O(log(N)) where N is the number of elements in the sorted set.", "key increment:integer member:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrem", -3, CommandFlags.Write | CommandFlags.Fast, ZRem, "@write @sortedset @fast", new("Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.", "1.2.0", "sorted-set", "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.", "key member:string...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zcard", 2, ReadFast, ZCard, "@read @sortedset @fast", new("Returns the number of members in a sorted set.", "1.2.0", "sorted-set", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zscore", 3, ReadFast, ZScore, "@read @sortedset @fast", new("Returns the score of a member in a sorted set.", "1.2.0", "sorted-set", "O(1)", "key member:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zmscore", -3, ReadFast, ZMScore, "@read @sortedset @fast", new("Returns the score of one or more members in a sorted set.", "6.2.0", "sorted-set", "O(N) where N is the number of members being requested.", "key member:string...")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrank", 3, ReadFast, ZRank, "@read @sortedset @fast", new("Returns the index of a member in a sorted set ordered by ascending scores.", "2.0.0", "sorted-set", "O(log(N))", "key member:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrevrank", 3, ReadFast, ZRevRank, "@read @sortedset @fast", new("Returns the index of a member in a sorted set ordered by descending scores.", "2.0.0", "sorted-set", "O(log(N))", "key member:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrandmember", -2, CommandFlags.ReadOnly, ZRandMember, "@read @sortedset @slow", new("Returns one or more random members from a sorted set.", "6.2.0", "sorted-set", "O(N) where N is the number of members returned", "key [options:block(count:integer [WITHSCORES])]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zscan", -3, CommandFlags.ReadOnly, ZScan, "@read @sortedset @slow", new("Iterates over members and scores of a sorted set.", "2.8.0", "sorted-set", "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("zadd", ZAdd);
+        t.Add("zincrby", ZIncrBy);
+        t.Add("zrem", ZRem);
+        t.Add("zcard", ZCard);
+        t.Add("zscore", ZScore);
+        t.Add("zmscore", ZMScore);
+        t.Add("zrank", ZRank);
+        t.Add("zrevrank", ZRevRank);
+        t.Add("zrandmember", ZRandMember);
+        t.Add("zscan", ZScan);
         SortedSetPopCommands.Register(t);
         SortedSetRangeCommands.Register(t);
         SortedSetAlgebraCommands.Register(t);

@@ -10,11 +10,11 @@ namespace RedisClone.Node.Commands;
 /// </summary>
 public static class SortedSetPopCommands
 {
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("zpopmin", -2, CommandFlags.Write | CommandFlags.Fast, ZPopMin, "@write @sortedset @fast", new("Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "sorted-set", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zpopmax", -2, CommandFlags.Write | CommandFlags.Fast, ZPopMax, "@write @sortedset @fast", new("Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.", "5.0.0", "sorted-set", "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", "key [count:integer]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zmpop", -4, CommandFlags.Write, ZMPop, "@write @sortedset @slow", new("Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.", "7.0.0", "sorted-set", "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", "numkeys:integer key... where:oneof(MIN|MAX) [COUNT count:integer]")));
+        t.Add("zpopmin", ZPopMin);
+        t.Add("zpopmax", ZPopMax);
+        t.Add("zmpop", ZMPop);
     }
 
     /// <summary>The shapes a pop's reply takes, by command.</summary>

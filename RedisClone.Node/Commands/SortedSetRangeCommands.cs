@@ -7,24 +7,20 @@ namespace RedisClone.Node.Commands;
 /// <summary>Sorted-set ranges: ZRANGE and its older forms, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and the ZREMRANGEBY commands.</summary>
 public static class SortedSetRangeCommands
 {
-    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("zcount", 4, ReadFast, ZCount, "@read @sortedset @fast", new("Returns the count of members in a sorted set that have scores within a range.", "2.0.0", "sorted-set", "O(log(N)) with N being the number of elements in the sorted set.", "key min:double max:double")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zlexcount", 4, ReadFast, ZLexCount, "@read @sortedset @fast", new("Returns the number of members in a sorted set within a lexicographical range.", "2.8.9", "sorted-set", "O(log(N)) with N being the number of elements in the sorted set.", "key min:string max:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrange", -4, CommandFlags.ReadOnly, ZRange, "@read @sortedset @slow", new("Returns members in a sorted set within a range of indexes.", "1.2.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
-            "key start:string stop:string [sortby:oneof(BYSCORE|BYLEX)] [REV] [limit:block(LIMIT offset:integer count:integer)] [WITHSCORES]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrangestore", -5, CommandFlags.Write | CommandFlags.DenyOom, ZRangeStore, "@write @sortedset @slow", new("Stores a range of members from sorted set in a key.", "6.2.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.",
-            "dst:key src:key min:string max:string [sortby:oneof(BYSCORE|BYLEX)] [REV] [limit:block(LIMIT offset:integer count:integer)]")) { FirstKey = 1, LastKey = 2, KeyStep = 1 });
-        t.Add(new("zrevrange", -4, CommandFlags.ReadOnly, ZRevRange, "@read @sortedset @slow", new("Returns members in a sorted set within a range of indexes in reverse order.", "1.2.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", "key start:integer stop:integer [WITHSCORES]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrangebyscore", -4, CommandFlags.ReadOnly, ZRangeByScore, "@read @sortedset @slow", new("Returns members in a sorted set within a range of scores.", "1.0.5", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "key min:double max:double [WITHSCORES] [limit:block(LIMIT offset:integer count:integer)]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrevrangebyscore", -4, CommandFlags.ReadOnly, ZRevRangeByScore, "@read @sortedset @slow", new("Returns members in a sorted set within a range of scores in reverse order.", "2.2.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "key max:double min:double [WITHSCORES] [limit:block(LIMIT offset:integer count:integer)]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrangebylex", -4, CommandFlags.ReadOnly, ZRangeByLex, "@read @sortedset @slow", new("Returns members in a sorted set within a lexicographical range.", "2.8.9", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "key min:string max:string [limit:block(LIMIT offset:integer count:integer)]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zrevrangebylex", -4, CommandFlags.ReadOnly, ZRevRangeByLex, "@read @sortedset @slow", new("Returns members in a sorted set within a lexicographical range in reverse order.", "2.8.9", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", "key max:string min:string [limit:block(LIMIT offset:integer count:integer)]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zremrangebyrank", 4, CommandFlags.Write, ZRemRangeByRank, "@write @sortedset @slow", new("Removes members in a sorted set within a range of indexes. Deletes the sorted set if all members were removed.", "2.0.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "key start:integer stop:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zremrangebyscore", 4, CommandFlags.Write, ZRemRangeByScore, "@write @sortedset @slow", new("Removes members in a sorted set within a range of scores. Deletes the sorted set if all members were removed.", "1.2.0", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "key min:double max:double")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("zremrangebylex", 4, CommandFlags.Write, ZRemRangeByLex, "@write @sortedset @slow", new("Removes members in a sorted set within a lexicographical range. Deletes the sorted set if all members were removed.", "2.8.9", "sorted-set", "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", "key min:string max:string")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("zcount", ZCount);
+        t.Add("zlexcount", ZLexCount);
+        t.Add("zrange", ZRange);
+        t.Add("zrangestore", ZRangeStore);
+        t.Add("zrevrange", ZRevRange);
+        t.Add("zrangebyscore", ZRangeByScore);
+        t.Add("zrevrangebyscore", ZRevRangeByScore);
+        t.Add("zrangebylex", ZRangeByLex);
+        t.Add("zrevrangebylex", ZRevRangeByLex);
+        t.Add("zremrangebyrank", ZRemRangeByRank);
+        t.Add("zremrangebyscore", ZRemRangeByScore);
+        t.Add("zremrangebylex", ZRemRangeByLex);
     }
 
     private enum RangeType

@@ -7,34 +7,28 @@ namespace RedisClone.Node.Commands;
 /// <summary>The string family: GET, SET and friends, ranges and counters.</summary>
 public static class StringCommands
 {
-    private const CommandFlags ReadFast = CommandFlags.ReadOnly | CommandFlags.Fast;
-    private const CommandFlags WriteFast = CommandFlags.Write | CommandFlags.DenyOom | CommandFlags.Fast;
-    private const CommandFlags WriteSlow = CommandFlags.Write | CommandFlags.DenyOom;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("get", 2, ReadFast, Get, "@read @string @fast", new("Returns the string value of a key.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("set", -3, WriteSlow, Set, "@write @string @slow", new("Sets the string value of a key, ignoring its type. The key is created if it doesn't exist.", "1.0.0", "string", "O(1)",
-            "key value [NX|XX] [GET] [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("setnx", 3, WriteFast, SetNx, "@write @string @fast", new("Set the string value of a key only when the key doesn't exist.", "1.0.0", "string", "O(1)", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("setex", 4, WriteSlow, SetEx, "@write @string @slow", new("Sets the string value and expiration time of a key. Creates the key if it doesn't exist.", "2.0.0", "string", "O(1)", "key seconds:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("psetex", 4, WriteSlow, PSetEx, "@write @string @slow", new("Sets both string value and expiration time in milliseconds of a key. The key is created if it doesn't exist.", "2.6.0", "string", "O(1)", "key milliseconds:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("getset", 3, WriteFast, GetSet, "@write @string @fast", new("Returns the previous string value of a key after setting it to a new value.", "1.0.0", "string", "O(1)", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("getdel", 2, CommandFlags.Write | CommandFlags.Fast, GetDel, "@write @string @fast", new("Returns the string value of a key after deleting the key.", "6.2.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("getex", -2, CommandFlags.Write | CommandFlags.Fast, GetEx, "@write @string @fast", new("Returns the string value of a key after setting its expiration time.", "6.2.0", "string", "O(1)",
-            "key [EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("mget", -2, ReadFast, MGet, "@read @string @fast", new("Atomically returns the string values of one or more keys.", "1.0.0", "string", "O(N) where N is the number of keys to retrieve.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("mset", -3, WriteSlow, MSet, "@write @string @slow", new("Atomically creates or modifies the string values of one or more keys.", "1.0.1", "string", "O(N) where N is the number of keys to set.", "data:block...(key value)")) { FirstKey = 1, LastKey = -1, KeyStep = 2 });
-        t.Add(new("msetnx", -3, WriteSlow, MSetNx, "@write @string @slow", new("Atomically modifies the string values of one or more keys only when all keys don't exist.", "1.0.1", "string", "O(N) where N is the number of keys to set.", "data:block...(key value)")) { FirstKey = 1, LastKey = -1, KeyStep = 2 });
-        t.Add(new("append", 3, WriteFast, Append, "@write @string @fast", new("Appends a string to the value of a key. Creates the key if it doesn't exist.", "2.0.0", "string", "O(1).", "key value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("strlen", 2, ReadFast, StrLen, "@read @string @fast", new("Returns the length of a string value.", "2.2.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("getrange", 4, CommandFlags.ReadOnly, GetRange, "@read @string @slow", new("Returns a substring of the string stored at a key.", "2.4.0", "string", "O(N) where N is the length of the returned string.", "key start:integer end:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("setrange", 4, WriteSlow, SetRange, "@write @string @slow", new("Overwrites a part of a string value with another by an offset. Creates the key if it doesn't exist.", "2.2.0", "string", "O(1)", "key offset:integer value")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("incr", 2, WriteFast, Incr, "@write @string @fast", new("Increments the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("decr", 2, WriteFast, Decr, "@write @string @fast", new("Decrements the integer value of a key by one. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("incrby", 3, WriteFast, IncrBy, "@write @string @fast", new("Increments the integer value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key increment:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("decrby", 3, WriteFast, DecrBy, "@write @string @fast", new("Decrements a number from the integer value of a key. Uses 0 as initial value if the key doesn't exist.", "1.0.0", "string", "O(1)", "key decrement:integer")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
-        t.Add(new("incrbyfloat", 3, WriteFast, IncrByFloat, "@write @string @fast", new("Increment the floating point value of a key by a number. Uses 0 as initial value if the key doesn't exist.", "2.6.0", "string", "O(1)", "key increment:double")) { FirstKey = 1, LastKey = 1, KeyStep = 1 });
+        t.Add("get", Get);
+        t.Add("set", Set);
+        t.Add("setnx", SetNx);
+        t.Add("setex", SetEx);
+        t.Add("psetex", PSetEx);
+        t.Add("getset", GetSet);
+        t.Add("getdel", GetDel);
+        t.Add("getex", GetEx);
+        t.Add("mget", MGet);
+        t.Add("mset", MSet);
+        t.Add("msetnx", MSetNx);
+        t.Add("append", Append);
+        t.Add("strlen", StrLen);
+        t.Add("getrange", GetRange);
+        t.Add("setrange", SetRange);
+        t.Add("incr", Incr);
+        t.Add("decr", Decr);
+        t.Add("incrby", IncrBy);
+        t.Add("decrby", DecrBy);
+        t.Add("incrbyfloat", IncrByFloat);
     }
 
     private static void Get(CommandContext c)

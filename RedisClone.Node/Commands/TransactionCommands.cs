@@ -6,16 +6,13 @@ namespace RedisClone.Node.Commands;
 /// <summary>MULTI/EXEC/DISCARD and optimistic locking with WATCH, with Redis's QUEUED and EXECABORT behaviour.</summary>
 public static class TransactionCommands
 {
-    private const CommandFlags Control = CommandFlags.NoScript | CommandFlags.Loading | CommandFlags.Stale | CommandFlags.Fast
-        | CommandFlags.AllowBusy | CommandFlags.TransactionControl;
-
-    public static void Register(CommandTable t)
+    public static void Register(CommandBindings t)
     {
-        t.Add(new("multi", 1, Control, Multi, "@fast @transaction", new("Starts a transaction.", "1.2.0", "transactions", "O(1)")));
-        t.Add(new("exec", 1, (Control & ~CommandFlags.Fast) | CommandFlags.SkipSlowlog, Exec, "@slow @transaction", new("Executes all commands in a transaction.", "1.2.0", "transactions", "Depends on commands in the transaction")));
-        t.Add(new("discard", 1, Control, Discard, "@fast @transaction", new("Discards a transaction.", "2.0.0", "transactions", "O(N), when N is the number of queued commands")));
-        t.Add(new("watch", -2, Control, Watch, "@fast @transaction", new("Monitors changes to keys to determine the execution of a transaction.", "2.2.0", "transactions", "O(1) for every key.", "key...")) { FirstKey = 1, LastKey = -1, KeyStep = 1 });
-        t.Add(new("unwatch", 1, Control & ~CommandFlags.TransactionControl, Unwatch, "@fast @transaction", new("Forgets about watched keys of a transaction.", "2.2.0", "transactions", "O(1)")));
+        t.Add("multi", Multi);
+        t.Add("exec", Exec);
+        t.Add("discard", Discard);
+        t.Add("watch", Watch);
+        t.Add("unwatch", Unwatch);
     }
 
     private static void Multi(CommandContext c)
