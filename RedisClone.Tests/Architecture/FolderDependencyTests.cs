@@ -30,7 +30,6 @@ public class FolderDependencyTests(ITestOutputHelper output)
         "Hosting -> Cluster",
         "Hosting -> PubSub",
         "Hosting -> Server",
-        "PubSub -> Cluster",
         "PubSub -> Server",
         "Server -> Cluster",
         "Server -> Commands",
