@@ -6,7 +6,7 @@ namespace RedisClone.Node.Cluster;
 /// <summary>
 /// The messages one node has for one peer, numbered 1, 2, 3, ... for that peer's current incarnation. It is both the
 /// send queue and the replay buffer: a message stays until the peer acknowledges it, or until it falls out of the
-/// replay window (count, bytes or age), whichever comes first. So a link that drops for less than the window loses
+/// replay window (count, bytes, or age once sent), whichever comes first. So a link that drops for less than the window loses
 /// nothing (the peer resumes after the last sequence it saw), and a slow or absent peer costs bounded memory.
 /// Every matching message gets a number, even while the peer is dead (the log then keeps none): so whatever the
 /// timing of death and return, the peer sees the hole in the numbers and nothing is lost without being counted.
@@ -245,12 +245,17 @@ public sealed class MessageLog
     private void TrimWindow(long now)
     {
         while (_head < _entries.Count
-            && (_entries.Count - _head > _maxMessages || _bytes - LargestUnsentBytes() > _maxBytes || now - _entries[_head].EnqueuedAt > _maxAgeMs))
+            && (_entries.Count - _head > _maxMessages || _bytes - LargestUnsentBytes() > _maxBytes || SentAndOld(_entries[_head], now)))
         {
             CountRemoval(_entries[_head].Message.Sequence);
             RemoveFirst();
         }
     }
+
+    // Age bounds the replay copies only: a message not sent yet is waiting its turn behind others (a 64 MB transfer on a
+    // loaded machine can take longer than the window), and dropping it would lose it on a healthy link. The count and
+    // byte bounds still cap what waits, and a dead peer's log is discarded.
+    private bool SentAndOld(Entry entry, long now) => entry.Message.Sequence <= _handedOut && now - entry.EnqueuedAt > _maxAgeMs;
 
     private long LargestUnsentBytes()
     {

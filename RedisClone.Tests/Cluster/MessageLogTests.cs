@@ -192,12 +192,30 @@ public class MessageLogTests
     }
 
     [Fact]
-    public void Age_trims_messages_older_than_the_window()
+    public void Age_trims_sent_messages_older_than_the_window()
     {
         var log = new MessageLog(maxMessages: 1000, maxBytes: 1 << 30, maxAgeMs: 0);
         Append(log);
-        Thread.SpinWait(1);
-        SpinWait.SpinUntil(() => { Append(log); return log.Dropped > 0; }, TimeSpan.FromSeconds(5));
-        Assert.True(log.Dropped > 0);
+        Assert.Equal([1UL], Take(log, 0));
+        long start = Environment.TickCount64;
+        SpinWait.SpinUntil(() => Environment.TickCount64 > start, TimeSpan.FromSeconds(5));
+        Append(log);
+        Assert.Equal(1, log.Evicted);
+        Assert.Equal(0, log.Dropped);
+    }
+
+    [Fact]
+    public void Messages_not_sent_yet_are_not_aged_out_so_a_long_transfer_ahead_of_them_loses_nothing()
+    {
+        var log = new MessageLog(maxMessages: 1000, maxBytes: 1 << 30, maxAgeMs: 0);
+        for (int i = 0; i < 10; i++)
+        {
+            Append(log);
+        }
+        long start = Environment.TickCount64;
+        SpinWait.SpinUntil(() => Environment.TickCount64 > start, TimeSpan.FromSeconds(5));
+        Append(log);
+        Assert.Equal(0, log.Dropped);
+        Assert.Equal(11, Take(log, 0).Count);
     }
 }
