@@ -12,26 +12,15 @@ Prints one line per figure. Only 127.0.0.1 is contacted.
 """
 import argparse, socket, threading, time
 
+from benchlib import proc_status_kib, resp_command as command
+
 def status(pid, field):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    return 0
+    return proc_status_kib(pid, field) * 1024
 
 def connect(port):
     s = socket.create_connection(("127.0.0.1", port))
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return s
-
-def command(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n" % len(a))
-        out.append(a)
-        out.append(b"\r\n")
-    return out
 
 def send(s, parts):
     for p in parts:

@@ -44,7 +44,7 @@
 set -u -o pipefail
 
 SCRIPT_START=$(date +%s)
-REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SUBSCRIBERS=${CBENCH_SUBSCRIBERS:-300}
 CHANNELS=${CBENCH_CHANNELS:-10}
@@ -65,7 +65,7 @@ DRAIN_TIMEOUT=${CBENCH_DRAIN_TIMEOUT:-5}
 STEP_TIMEOUT=${CBENCH_STEP_TIMEOUT:-150}
 START_TIMEOUT=${CBENCH_START_TIMEOUT:-60}
 TOTAL_TIMEOUT=${CBENCH_TOTAL_TIMEOUT:-900}
-SKIP_BUILD=${CBENCH_SKIP_BUILD:-0}
+SKIP_BUILD=${CBENCH_SKIP_BUILD:-0} SKIP_BUILD_KNOB=CBENCH_SKIP_BUILD
 OUT=${CBENCH_OUT:-}
 WORK=${CBENCH_WORKDIR:-$(mktemp -d /tmp/redisclone-cbench.XXXXXX)}
 mkdir -p "$WORK"
@@ -74,15 +74,10 @@ mkdir -p "$RESULTS"
 # A reused work directory must not mix an earlier run's results into this report.
 : >"$RESULTS/runs.txt"
 
-NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
-TOOL_DLL=$REPO_ROOT/RedisClone.Benchmarks/bin/Release/net10.0/RedisClone.Benchmarks.dll
-
 # Progress goes to the script's own stderr, kept on fd 9, and the report to its
 # own stdout, kept on fd 8: a trap can fire while a step's output is redirected
 # to a file.
 exec 9>&2 8>&1
-log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
-die() { log "FATAL: $*"; exit 1; }
 
 for v in SUBSCRIBERS CHANNELS PUBLISHERS PIPELINE SIZE R WARMUP RATE DURATION_LIMIT DRAIN_TIMEOUT STEP_TIMEOUT START_TIMEOUT TOTAL_TIMEOUT; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "CBENCH_$v must be a whole number (got '${!v}')"
@@ -104,25 +99,10 @@ RUNNING=()
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 LOAD_END=""
 
-# Long steps run in the background and are waited for, so that a signal (the
-# watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
-run_step() { "$@" </dev/null 8>&- 9>&- & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
-
 # ---------------------------------------------------------------- cleanup
 stop_server() {   # stop_server NAME (redis1..3, clone1..3) — TERM, up to 10 s, then KILL; only our own PID
-  local s=$1 p=${PID[$1]:-}
-  [[ -z $p ]] && return 0
-  if kill -0 "$p" 2>/dev/null; then
-    kill -TERM "$p" 2>/dev/null
-    local i
-    for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$p" 2>/dev/null; then
-      log "$s (pid $p) did not stop within 10 s of TERM; sending KILL"
-      NOTES[${s%[0-9]}]+="$s did not stop within 10 s of SIGTERM (killed). "
-      kill -KILL "$p" 2>/dev/null
-    fi
-  fi
-  wait "$p" 2>/dev/null
+  local s=$1
+  stop_pid "${PID[$s]:-}" "$s" || NOTES[${s%[0-9]}]+="$s did not stop within 10 s of SIGTERM (killed). "
   PID[$s]=""
 }
 stop_cluster() { local c=$1 k; for k in 1 2 3; do stop_server "$c$k"; done; }
@@ -147,63 +127,14 @@ trap 'STOP_REASON="interrupted (SIGINT)"; log "interrupted"; exit 130' INT
 trap 'STOP_REASON="stopped by the watchdog (CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s) or SIGTERM"; log "terminated (watchdog or signal)"; exit 143' TERM
 
 # Watchdog: the whole script is bounded in time whatever happens.
-( trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-  sleep "$TOTAL_TIMEOUT" & sp=$!
-  wait "$sp" && { echo "[watchdog] CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping" >&9; kill -TERM $$ 2>/dev/null; } ) >/dev/null 2>&1 8>&- &
-WATCHDOG_PID=$!
-
-# ---------------------------------------------------------------- prerequisites
-ensure_redis() {
-  if command -v redis-server >/dev/null && command -v redis-cli >/dev/null; then return 0; fi
-  log "redis-server/redis-tools missing: installing with apt-get"
-  # Keep the package's init script from starting a service on 6379.
-  local policy_added=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_added=1; fi
-  timeout 300 apt-get update -q >&2 || log "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q redis-server redis-tools >&2
-  local rc=$?
-  [[ $policy_added == 1 ]] && rm -f /usr/sbin/policy-rc.d
-  [[ $rc == 0 ]] || die "apt-get install redis-server redis-tools failed (rc=$rc)"
-}
-
-build() {   # build PROJECT DLL
-  local proj=$1 dll=$2
-  if [[ $SKIP_BUILD == 1 && -f $dll ]]; then log "CBENCH_SKIP_BUILD=1: using existing $dll"; return 0; fi
-  log "building: dotnet build $proj -c Release"
-  if ! run_step timeout 600 dotnet build "$REPO_ROOT/$proj" -c Release -nologo --disable-build-servers >"$WORK/build-$proj.log" 2>&1; then
-    tail -20 "$WORK/build-$proj.log" >&2
-    die "build of $proj failed (log: $WORK/build-$proj.log)"
-  fi
-  [[ -f $dll ]] || die "build succeeded but $dll is missing"
-}
+start_watchdog "$TOTAL_TIMEOUT" "[watchdog] CBENCH_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping"
 
 # ---------------------------------------------------------------- ports
 # Every server gets a port P with P+10000 free too (Redis's cluster bus is
-# always P+10000; RedisClone's gossip port is given explicitly as P+10000).
-declare -A USED_PORTS=()
-port_free() {   # a loopback port nobody listens on and we can bind
-  local p=$1
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$p" 2>/dev/null || return 1
-  fi
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then return 1; fi
-  return 0
-}
-free_port_pair() {   # sets FREE_PORT (not echoed: USED_PORTS must be updated in this shell)
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 25000 ))
-    [[ -n ${USED_PORTS[$p]:-} || -n ${USED_PORTS[$((p+10000))]:-} || -n ${USED_PORTS[$((p-10000))]:-} ]] && continue
-    port_free "$p" && port_free $((p + 10000)) || continue
-    USED_PORTS[$p]=1; USED_PORTS[$((p+10000))]=1
-    FREE_PORT=$p; return 0
-  done
-  return 1
-}
+# always P+10000; RedisClone's gossip port is given explicitly as P+10000):
+# free_port 10000.
 
 # ---------------------------------------------------------------- servers
-cli() { timeout 10 redis-cli -h 127.0.0.1 -p "${PORT[$1]}" "${@:2}" 2>/dev/null | tr -d '\r'; }
-alive() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
 cluster_alive() { local c=$1 k; for k in 1 2 3; do alive "$c$k" || return 1; done; }
 ep() { echo "127.0.0.1:${PORT[$1$2]}"; }   # ep CLUSTER K
 
@@ -215,25 +146,25 @@ launch() {   # launch NAME COMMAND... — in its own dir, output to NAME.log
   PID[$s]=$!
 }
 
-wait_ping() {   # wait_ping NAME DEADLINE
-  local s=$1 deadline=$2
-  while (( $(date +%s) < deadline )); do
-    if ! alive "$s"; then log "$s exited during startup; last log lines:"; tail -5 "$WORK/$s.log" >&9; return 1; fi
-    [[ $(timeout 2 redis-cli -h 127.0.0.1 -p "${PORT[$s]}" ping 2>/dev/null | tr -d '\r') == PONG ]] && return 0
-    sleep 0.2
-  done
-  log "$s did not answer PING in time"; return 1
+wait_up() {   # wait_up NAME DEADLINE
+  local s=$1
+  wait_ping "${PORT[$s]}" "${PID[$s]:-}" "$2"
+  case $? in
+    0) return 0 ;;
+    1) log "$s exited during startup; last log lines:"; tail -5 "$WORK/$s.log" >&9; return 1 ;;
+    *) log "$s did not answer PING in time"; return 1 ;;
+  esac
 }
 
 start_redis_cluster() {
   local k p deadline=$(( $(date +%s) + START_TIMEOUT ))
   for k in 1 2 3; do
-    free_port_pair || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
+    free_port 10000 || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
     PORT[redis$k]=$p; GPORT[redis$k]=$((p + 10000))
     launch "redis$k" redis-server --port "$p" --bind 127.0.0.1 --cluster-enabled yes \
       --cluster-config-file "$WORK/redis$k/nodes-$p.conf" --save "" --appendonly no --daemonize no
   done
-  for k in 1 2 3; do wait_ping "redis$k" "$deadline" || return 1; done
+  for k in 1 2 3; do wait_up "redis$k" "$deadline" || return 1; done
   log "Redis nodes up on ports ${PORT[redis1]} ${PORT[redis2]} ${PORT[redis3]} (bus +10000); redis-cli --cluster create"
   if ! run_step timeout -k 5 "$START_TIMEOUT" redis-cli --cluster create "$(ep redis 1)" "$(ep redis 2)" "$(ep redis 3)" \
         --cluster-replicas 0 --cluster-yes >"$WORK/redis-cluster-create.log" 2>&1; then
@@ -255,7 +186,7 @@ start_redis_cluster() {
 start_clone_cluster() {
   local k p deadline=$(( $(date +%s) + START_TIMEOUT ))
   for k in 1 2 3; do
-    free_port_pair || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
+    free_port 10000 || { log "no free loopback port pair"; return 1; }; p=$FREE_PORT
     PORT[clone$k]=$p; GPORT[clone$k]=$((p + 10000))
   done
   launch clone1 dotnet "$NODE_DLL" --port "${PORT[clone1]}" --bind 127.0.0.1 --node-name n1 --cluster-port "${GPORT[clone1]}"
@@ -263,7 +194,7 @@ start_clone_cluster() {
     launch "clone$k" dotnet "$NODE_DLL" --port "${PORT[clone$k]}" --bind 127.0.0.1 --node-name "n$k" \
       --cluster-port "${GPORT[clone$k]}" --cluster-peers "127.0.0.1:${GPORT[clone1]}"
   done
-  for k in 1 2 3; do wait_ping "clone$k" "$deadline" || return 1; done
+  for k in 1 2 3; do wait_up "clone$k" "$deadline" || return 1; done
   while (( $(date +%s) < deadline )); do
     local ok=0
     for k in 1 2 3; do [[ $(cli "clone$k" info gossip) == *gossip_peers_alive:2* ]] && ok=$((ok + 1)); done
@@ -377,9 +308,6 @@ run_once() {   # run_once CLUSTER SCENARIO REP — one run of the tool; appends 
 }
 
 # ---------------------------------------------------------------- report
-median() {   # median of numbers on stdin; empty if none
-  sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'
-}
 values() {   # values CLUSTER SCENARIO KEY — one value per run
   awk -v c="cluster=$1" -v s="scenario=$2" -v k="$3" '
     $1 == c && $2 == s { for (i = 1; i <= NF; i++) { split($i, a, "="); if (a[1] == k && a[2] ~ /^-?[0-9.]+$/) print a[2] } }' "$RESULTS/runs.txt" 2>/dev/null
@@ -395,8 +323,6 @@ cell() {   # cell CLUSTER SCENARIO KEY [sum] — median (or sum) over the runs; 
      && ! grep "^cluster=$c scenario=$s " "$RESULTS/runs.txt" | grep -q " $k="; then v="n/a"; fi
   echo "${v:-err}"
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "" }'; }
-fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9]+(\.[0-9]+)?$/) { x = sprintf("%.0f", x); o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print x o } else print x }'; }
 gcd() { local a=$1 b=$2 t; while (( b )); do t=$((a % b)); a=$b; b=$t; done; echo "$a"; }
 row() {   # row LABEL SCENARIO KEY [sum]
   local r n; r=$(cell redis "$2" "$3" "${4:-}"); n=$(cell clone "$2" "$3" "${4:-}")
@@ -422,10 +348,10 @@ report() {   # report [INCOMPLETE-REASON]
   echo
   [[ -n ${1:-} ]] && { echo "**INCOMPLETE: $1 after ${elapsed}s; only the runs that finished are shown.**"; echo; }
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- machine: nproc=$(nproc), memory total $(free -h | awk '/^Mem:/ {print $2}'), CPU: $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), kernel $(uname -sr); load average at start $LOAD_START, at end $LOAD_END (other work shares the machine)"
+  echo "- machine: nproc=$(nproc), memory total $(memory_total), CPU: $(cpu_model), kernel $(uname -sr); load average at start $LOAD_START, at end $LOAD_END (other work shares the machine)"
   echo "- Redis: $(redis-server --version | head -1), \`redis-server --port P --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file DIR/nodes-P.conf --save \"\" --appendonly no --daemonize no\` x3, \`redis-cli --cluster create ... --cluster-replicas 0 --cluster-yes\`"
   echo "- RedisClone: commit $COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1 --node-name nK --cluster-port P+10000\`, nodes 2 and 3 with \`--cluster-peers 127.0.0.1:<node 1's cluster port>\`"
-  echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
+  echo "- dotnet: $(dotnet_versions)"
   echo "- load: \`dotnet RedisClone.Benchmarks.dll pubsub --publish-endpoints NODE1 --subscribe-endpoints <nodes> --subscribers $SUBSCRIBERS --channels $CHANNELS --publishers $PUBLISHERS --pipeline $PIPELINE --messages M --size $SIZE --rate RATE --duration-limit $DURATION_LIMIT --drain-timeout $DRAIN_TIMEOUT\` (subscriber i on channel i % $CHANNELS and subscribe node i % <number of nodes>; the tool runs on the same 2 cores as the servers); the exact command of every run is in $RESULTS/*.cmd"
   echo "- before the measured runs, each cluster gets $WARMUP warm-up run(s) of scenario 1 with $(fmt "$WARMUP_MESSAGES") messages, not counted (RedisClone's JIT tiers its code up over the first few hundred thousand messages)"
   echo "- every run $R time(s), clusters interleaved per repetition; rates and latencies are medians over the runs, lost is summed over them; latency is publish -> delivery as the tool measures it"

@@ -15,17 +15,15 @@ Only 127.0.0.1 is contacted.
 """
 import argparse, os, socket, statistics, subprocess, sys, time
 
+from benchlib import proc_status_kib, resp_command
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NODE_DLL = os.path.join(ROOT, "RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll")
 TESTS = "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset"
 
 
 def rss(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    return 0
+    return proc_status_kib(pid, "VmRSS") * 1024
 
 
 def start(kind, port):
@@ -54,11 +52,7 @@ def stop(proc):
 
 
 def encode(*args):
-    out = [b"*%d\r\n" % len(args)]
-    for a in args:
-        a = a if isinstance(a, bytes) else str(a).encode()
-        out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-    return b"".join(out)
+    return b"".join(resp_command(*args))
 
 
 def load(port, commands):

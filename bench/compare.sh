@@ -64,7 +64,7 @@
 set -u -o pipefail
 
 SCRIPT_START=$(date +%s)
-REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The exact command: the knobs set in the environment, then the script.
 INVOKED_ENV=$(env | grep -E '^(COMPARE|BENCH|CBENCH)_[A-Z_]*=' | sort | awk -F= '{ v = substr($0, length($1) + 2); if (v ~ /[^A-Za-z0-9._\/:,+-]/ || v == "") v = "\"" v "\""; printf "%s=%s ", $1, v }')
@@ -96,16 +96,13 @@ IDLE_CAP=${COMPARE_IDLE_CAP:-120}
 CLUSTER_CAP=${COMPARE_CLUSTER_CAP:-420}
 TOTAL_TIMEOUT=${COMPARE_TOTAL_TIMEOUT:-1000}
 START_TIMEOUT=${COMPARE_START_TIMEOUT:-60}
-SKIP_BUILD=${COMPARE_SKIP_BUILD:-0}
+SKIP_BUILD=${COMPARE_SKIP_BUILD:-0} SKIP_BUILD_KNOB=COMPARE_SKIP_BUILD
 WORK=${COMPARE_WORKDIR:-$(mktemp -d /tmp/redisclone-compare.XXXXXX)}
 mkdir -p "$WORK"
 RESULTS=$WORK/results
 mkdir -p "$RESULTS"
 # A reused work directory must not mix an earlier run's results into this report.
 : >"$RESULTS/pubsub.txt"; : >"$RESULTS/idle.txt"
-
-NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
-TOOL_DLL=$REPO_ROOT/RedisClone.Benchmarks/bin/Release/net10.0/RedisClone.Benchmarks.dll
 
 # Garnet: this checkout's bench/.tools, or (a git worktree has no untracked
 # files of its own) the main worktree's, if Garnet is installed there.
@@ -124,8 +121,6 @@ GARNET_BIN=$TOOLS_DIR/garnet/garnet-server
 # Progress goes to the script's own stderr, kept on fd 9, and the report to its
 # own stdout, kept on fd 8: a trap can fire while a step's output is redirected.
 exec 9>&2 8>&1
-log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
-die() { log "FATAL: $*"; exit 1; }
 
 for v in PS_SUBSCRIBERS PS_CHANNELS PS_PUBLISHERS PS_PIPELINE PS_SIZE PS_R PS_DURATION_LIMIT PS_DRAIN_TIMEOUT PS_STEP_TIMEOUT \
          IDLE_N IDLE_SETTLE IDLE_TIMEOUT CORE_CAP PUBSUB_CAP IDLE_CAP CLUSTER_CAP TOTAL_TIMEOUT START_TIMEOUT; do
@@ -152,33 +147,18 @@ note() { NOTES+=("$*"); log "NOTE: $*"; }
 begin_part() { PART_T0[$1]=$(date +%s); PART_STATUS[$1]=running; }
 end_part() { PART_TOOK[$1]=$(( $(date +%s) - ${PART_T0[$1]} )); PART_STATUS[$1]=$2; }
 
-# Long steps run in the background and are waited for, so that a signal (the
-# watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
-run_step() { "$@" </dev/null 8>&- 9>&- & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
-
 # ---------------------------------------------------------------- cleanup
-stop_pid() {   # stop_pid PID WHAT — TERM, up to 10 s, then KILL; only a PID we started
-  local p=$1 what=$2 i
-  [[ -z $p ]] && return 0
-  if kill -0 "$p" 2>/dev/null; then
-    kill -TERM "$p" 2>/dev/null
-    for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$p" 2>/dev/null; then
-      log "$what (pid $p) did not stop within 10 s of TERM; sending KILL"
-      NOTES+=("$what did not stop within 10 s of SIGTERM (killed).")
-      kill -KILL "$p" 2>/dev/null
-    fi
-  fi
-  wait "$p" 2>/dev/null
+stop_noted() {   # stop_noted PID WHAT — stop_pid, with a note if it took a KILL
+  stop_pid "$1" "$2" || NOTES+=("$2 did not stop within 10 s of SIGTERM (killed).")
 }
-stop_server() { stop_pid "${PID[$1]:-}" "${LABEL[$1]}"; PID[$1]=""; }
+stop_server() { stop_noted "${PID[$1]:-}" "${LABEL[$1]}"; PID[$1]=""; }
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   local s
   # a sub-script (core.sh, cluster.sh) stops its own servers on TERM
   if [[ -n $STEP_PID ]]; then kill -TERM "$STEP_PID" 2>/dev/null; wait "$STEP_PID" 2>/dev/null; fi
-  if [[ -n $IDLE_PID ]]; then stop_pid "$IDLE_PID" "the idle-mode load tool"; IDLE_PID=""; fi
+  if [[ -n $IDLE_PID ]]; then stop_noted "$IDLE_PID" "the idle-mode load tool"; IDLE_PID=""; fi
   for s in "${!PID[@]}"; do stop_server "$s"; done
   local p
   for p in "${!PART_STATUS[@]}"; do
@@ -199,10 +179,7 @@ trap 'STOP_REASON="interrupted (SIGINT)"; log "interrupted"; exit 130' INT
 trap 'STOP_REASON="stopped by the watchdog (COMPARE_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s) or SIGTERM"; log "terminated (watchdog or signal)"; exit 143' TERM
 
 # Watchdog: the whole script is bounded in time whatever happens.
-( trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-  sleep "$TOTAL_TIMEOUT" & sp=$!
-  wait "$sp" && { echo "[watchdog] COMPARE_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping" >&9; kill -TERM $$ 2>/dev/null; } ) >/dev/null 2>&1 8>&- &
-WATCHDOG_PID=$!
+start_watchdog "$TOTAL_TIMEOUT" "[watchdog] COMPARE_TOTAL_TIMEOUT=${TOTAL_TIMEOUT}s reached: stopping"
 
 # ---------------------------------------------------------------- time budget
 RESERVE_PER_PART=60   # kept back for every part still to come
@@ -221,18 +198,6 @@ budget() {   # budget PART CAP — seconds this part may use
   (( left < $2 )) && echo "$left" || echo "$2"
 }
 
-# ---------------------------------------------------------------- prerequisites
-build() {   # build PROJECT DLL
-  local proj=$1 dll=$2
-  if [[ $SKIP_BUILD == 1 && -f $dll ]]; then log "COMPARE_SKIP_BUILD=1: using existing $dll"; return 0; fi
-  log "building: dotnet build $proj -c Release"
-  if ! run_step timeout 600 dotnet build "$REPO_ROOT/$proj" -c Release -nologo --disable-build-servers >"$WORK/build-$proj.log" 2>&1; then
-    tail -20 "$WORK/build-$proj.log" >&9
-    die "build of $proj failed (log: $WORK/build-$proj.log)"
-  fi
-  [[ -f $dll ]] || die "build succeeded but $dll is missing"
-}
-
 # Open files: the idle part holds IDLE_N sockets in the tool and in the server.
 ULIMIT_NOTE=""
 if ulimit -n 65536 2>/dev/null; then ULIMIT_NOTE="raised to 65536"
@@ -244,20 +209,6 @@ fi
 NOFILE=$(ulimit -n)
 
 # ---------------------------------------------------------------- ports and servers
-declare -A USED_PORTS=()
-free_port() {   # sets FREE_PORT: a free loopback port, never 6379 (not echoed: USED_PORTS lives in this shell)
-  local p
-  for _ in $(seq 1 100); do
-    p=$(( 20000 + RANDOM % 25000 ))
-    [[ -n ${USED_PORTS[$p]:-} ]] && continue
-    python3 -c 'import socket,sys; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.close()' "$p" 2>/dev/null || continue
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi
-    USED_PORTS[$p]=1; FREE_PORT=$p; return 0
-  done
-  return 1
-}
-alive() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
-cli() { timeout 10 redis-cli -h 127.0.0.1 -p "${PORT[$1]}" "${@:2}" 2>/dev/null | tr -d '\r'; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/${PID[$1]}/status" 2>/dev/null; }
 
 start_server() {   # start_server NAME TAG [MAXCLIENTS] — fresh process on a free port; waits for PING
@@ -268,35 +219,23 @@ start_server() {   # start_server NAME TAG [MAXCLIENTS] — fresh process on a f
   local logf=$WORK/$s-$tag.log
   case $s in
     redis)  [[ -n $maxclients ]] && extra=(--maxclients "$maxclients")
-            echo "=== start $(date): redis-server --port $p --bind 127.0.0.1 --save \"\" --appendonly no --daemonize no ${extra[*]}" >>"$logf"
-            (cd "$dir" && exec redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize no "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
+            echo "=== start $(date): redis-server --port $p --bind 127.0.0.1 --save \"\" --appendonly no --daemonize no ${extra[*]}" >>"$logf" ;;
     garnet) [[ -n $maxclients ]] && extra=(--network-connection-limit "$maxclients")   # Garnet's default limit is 10000
-            echo "=== start $(date): $GARNET_BIN --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf"
-            (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1 "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
+            echo "=== start $(date): $GARNET_BIN --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf" ;;
     node)   [[ -n $maxclients ]] && extra=(--maxclients "$maxclients")
-            echo "=== start $(date): dotnet RedisClone.Node.dll --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf"
-            (cd "$dir" && exec dotnet "$NODE_DLL" --port "$p" --bind 127.0.0.1 "${extra[@]}") >>"$logf" 2>&1 8>&- 9>&- & ;;
+            echo "=== start $(date): dotnet RedisClone.Node.dll --port $p --bind 127.0.0.1 ${extra[*]}" >>"$logf" ;;
   esac
-  PID[$s]=$!
-  local deadline=$(( $(date +%s) + START_TIMEOUT ))
-  while (( $(date +%s) < deadline )); do
-    if ! alive "$s"; then log "${LABEL[$s]} exited during startup; last log lines:"; tail -5 "$logf" >&9; PID[$s]=""; return 1; fi
-    if [[ $(timeout 2 redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null | tr -d '\r') == PONG ]]; then
-      log "${LABEL[$s]} up: pid ${PID[$s]}, port $p"; return 0
-    fi
-    sleep 0.2
-  done
-  log "${LABEL[$s]} did not answer PING within ${START_TIMEOUT}s"; stop_server "$s"; return 1
+  start_server_process "$s" "$p" "$dir" "${extra[@]}" >>"$logf" 2>&1
+  PID[$s]=$SERVER_PID
+  wait_ping "$p" "${PID[$s]}" $(( $(date +%s) + START_TIMEOUT ))
+  case $? in
+    0) log "${LABEL[$s]} up: pid ${PID[$s]}, port $p"; return 0 ;;
+    1) log "${LABEL[$s]} exited during startup; last log lines:"; tail -5 "$logf" >&9; PID[$s]=""; return 1 ;;
+    *) log "${LABEL[$s]} did not answer PING within ${START_TIMEOUT}s"; stop_server "$s"; return 1 ;;
+  esac
 }
 
 # ---------------------------------------------------------------- helpers for the report
-median() { sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^-?[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "" }'; }
-fmt() {   # thousands separators; a value with decimals keeps one (MiB), a median of two counts is rounded
-  awk -v x="$1" -v keep="${2:-}" 'BEGIN { if (x ~ /^-?[0-9]+(\.[0-9]+)?$/) { neg = x < 0; if (neg) x = -x; f = ""
-      if (keep != "" && x ~ /\./) { f = sprintf("%.1f", x); f = substr(f, index(f, ".")); x = int(x) } else x = sprintf("%.0f", x)
-      o = ""; while (length(x) > 3) { o = "," substr(x, length(x)-2) o; x = substr(x, 1, length(x)-3) } print (neg ? "-" : "") x o f } else print x }'
-}
 kv() { awk -v k="$1" '{ for (i = 1; i <= NF; i++) { n = index($i, "="); if (n && substr($i, 1, n - 1) == k) { print substr($i, n + 1); exit } } }'; }   # kv KEY <<< "k=v k=v"
 server_active() { [[ " $SERVERS " == *" $1 "* ]]; }
 
@@ -454,7 +393,7 @@ idle_one() {   # idle_one SERVER PART_DEADLINE — fresh server, warm-up, RSS be
   else
     note "idle: ${LABEL[$s]}: the tool printed no READY line ($(tail -2 "$f.err" | tr '\n' ' '))"
   fi
-  stop_pid "$IDLE_PID" "the idle-mode load tool"; IDLE_PID=""
+  stop_noted "$IDLE_PID" "the idle-mode load tool"; IDLE_PID=""
   sleep "$IDLE_SETTLE"
   local after; after=$(rss_kib "$s")
   local summary; summary=$(grep '^SUMMARY ' "$f.out" | tail -1)
@@ -537,11 +476,11 @@ report() {   # report [INCOMPLETE-REASON]
   echo
   [[ -n ${1:-} ]] && { echo "**INCOMPLETE: $1 after ${elapsed}s; only what finished is shown.**"; echo; }
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- machine: nproc=$(nproc), memory total $(free -h | awk '/^Mem:/ {print $2}') ($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) kB), CPU: $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), kernel $(uname -sr)"
+  echo "- machine: nproc=$(nproc), memory total $(memory_total) ($(awk '/^MemTotal:/ {print $2}' /proc/meminfo) kB), CPU: $(cpu_model), kernel $(uname -sr)"
   echo "- load average at start $LOAD_START, at end ${LOAD_END:-$(cut -d' ' -f1-3 /proc/loadavg)}; the load tools run on the same cores as the servers"
   echo "- Redis: $(redis-server --version 2>/dev/null | head -1)"
   echo "- Garnet: ${GARNET_VERSION_STR:-n/a} ($GARNET_BIN)"
-  echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
+  echo "- dotnet: $(dotnet_versions)"
   echo "- RedisClone: commit $(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$REPO_ROOT" diff --quiet HEAD -- . ':!bench' 2>/dev/null || echo ' (with uncommitted changes)'), Release build"
   echo "- open files (ulimit -n): $NOFILE ($ULIMIT_NOTE)"
   echo "- command: \`$CMD\` (took ${elapsed}s; watchdog ${TOTAL_TIMEOUT}s)"
@@ -637,7 +576,7 @@ command -v python3 >/dev/null || die "python3 missing (used to find free ports)"
 GARNET_VERSION_STR="n/a"
 if server_active garnet; then
   if [[ -x $GARNET_BIN ]]; then
-    GARNET_VERSION_STR=$(timeout 20 "$GARNET_BIN" --version 2>/dev/null | head -1 | tr -d '\r')
+    GARNET_VERSION_STR=$(garnet_version)
     [[ -n $GARNET_VERSION_STR ]] || GARNET_VERSION_STR="garnet-server (version unknown)"
   else
     note "Garnet is not installed at $GARNET_BIN: core.sh tries to install it (dotnet tool install garnet-server); the pubsub and idle parts show Garnet as n/a"
@@ -652,7 +591,7 @@ for part in $PARTS; do
     core) part_core
           # core.sh may just have installed Garnet
           if server_active garnet && [[ $GARNET_VERSION_STR == n/a && -x $GARNET_BIN ]]; then
-            GARNET_VERSION_STR=$(timeout 20 "$GARNET_BIN" --version 2>/dev/null | head -1 | tr -d '\r')
+            GARNET_VERSION_STR=$(garnet_version)
           fi ;;
     pubsub|idle)
           if server_active garnet && [[ ! -x $GARNET_BIN ]]; then SERVERS=$(echo " $SERVERS " | sed 's/ garnet / /; s/^ *//; s/ *$//'); fi

@@ -31,7 +31,7 @@
 set -u -o pipefail
 
 SCRIPT_START=$(date +%s)
-REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 N=${BENCH_N:-200000}
 N_PIPE=${BENCH_N_PIPE:-2000000}
@@ -47,7 +47,7 @@ TOOLS_DIR=${BENCH_TOOLS_DIR:-$REPO_ROOT/bench/.tools}
 STEP_TIMEOUT=${BENCH_STEP_TIMEOUT:-240}
 START_TIMEOUT=${BENCH_START_TIMEOUT:-60}
 TOTAL_TIMEOUT=${BENCH_TOTAL_TIMEOUT:-1800}
-SKIP_BUILD=${BENCH_SKIP_BUILD:-0}
+SKIP_BUILD=${BENCH_SKIP_BUILD:-0} SKIP_BUILD_KNOB=BENCH_SKIP_BUILD
 WORK=${BENCH_WORKDIR:-$(mktemp -d /tmp/redisclone-bench.XXXXXX)}
 mkdir -p "$WORK"
 RESULTS=$WORK/results
@@ -55,36 +55,21 @@ mkdir -p "$RESULTS"
 # A reused work directory must not mix an earlier run's results into this report.
 rm -f "$RESULTS"/*.rps
 
-NODE_DLL=$REPO_ROOT/RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll
 GARNET_BIN=$TOOLS_DIR/garnet/garnet-server
 
 # Progress goes to the script's own stderr, kept on fd 9: a trap can fire while
 # a step's output is redirected to a file.
 exec 9>&2
-log() { printf '[%s +%4ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - SCRIPT_START ))" "$*" >&9; }
-die() { log "FATAL: $*"; exit 1; }
 
 declare -A PID=() PORT=() LABEL=() STATUS=() NOTES=()
 LABEL[redis]="Redis"; LABEL[garnet]="Garnet"; LABEL[node]="RedisClone"
 WATCHDOG_PID=""
 STEP_PID=""
 
-# Long steps run in the background and are waited for, so that a signal (the
-# watchdog's TERM, Ctrl-C) is handled at once instead of after the step.
-# (<&0: a background command would otherwise read /dev/null, not our stdin.)
-run_step() { "$@" <&0 & STEP_PID=$!; wait "$STEP_PID"; local rc=$?; STEP_PID=""; return "$rc"; }
-
 # ---------------------------------------------------------------- cleanup
 stop_server() {   # stop_server NAME — TERM, wait up to 10 s, then KILL; only our own PID
-  local s=$1 p=${PID[$1]:-}
-  [[ -z $p ]] && return 0
-  if kill -0 "$p" 2>/dev/null; then
-    kill -TERM "$p" 2>/dev/null
-    local i
-    for i in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$p" 2>/dev/null; then log "${LABEL[$s]} (pid $p) did not stop within 10 s of TERM; sending KILL"; NOTES[$s]+="${LABEL[$s]} did not stop within 10 s of SIGTERM (killed). "; kill -KILL "$p" 2>/dev/null; fi
-  fi
-  wait "$p" 2>/dev/null
+  local s=$1
+  stop_pid "${PID[$s]:-}" "${LABEL[$s]}" || NOTES[$s]+="${LABEL[$s]} did not stop within 10 s of SIGTERM (killed). "
   PID[$s]=""
 }
 cleanup() {
@@ -102,26 +87,9 @@ trap 'log "interrupted"; exit 130' INT
 trap 'log "terminated (watchdog or signal)"; exit 143' TERM
 
 # Watchdog: the whole script is bounded in time whatever happens.
-# (On TERM the watchdog kills its own sleep, so nothing is left behind.)
-( trap 'kill "$sp" 2>/dev/null; exit 0' TERM
-  sleep "$TOTAL_TIMEOUT" & sp=$!
-  wait "$sp" && kill -TERM $$ 2>/dev/null ) >/dev/null 2>&1 &
-WATCHDOG_PID=$!
+start_watchdog "$TOTAL_TIMEOUT"
 
 # ---------------------------------------------------------------- prerequisites
-ensure_redis() {
-  if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null && command -v redis-cli >/dev/null; then return 0; fi
-  log "redis-server/redis-tools missing: installing with apt-get"
-  # Keep the package's init script from starting a service on 6379.
-  local policy_added=0
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; policy_added=1; fi
-  timeout 300 apt-get update -q >&2 || log "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q redis-server redis-tools >&2
-  local rc=$?
-  [[ $policy_added == 1 ]] && rm -f /usr/sbin/policy-rc.d
-  [[ $rc == 0 ]] || die "apt-get install redis-server redis-tools failed (rc=$rc)"
-}
-
 GARNET_VERSION_STR="n/a"
 ensure_garnet() {
   if [[ ! -x $GARNET_BIN ]]; then
@@ -135,34 +103,9 @@ ensure_garnet() {
       return 1
     fi
   fi
-  GARNET_VERSION_STR=$(timeout 20 "$GARNET_BIN" --version 2>/dev/null | head -1 | tr -d '\r')
+  GARNET_VERSION_STR=$(garnet_version)
   [[ -n $GARNET_VERSION_STR ]] || GARNET_VERSION_STR="garnet-server (version unknown)"
   return 0
-}
-
-build_node() {
-  if [[ $SKIP_BUILD == 1 && -f $NODE_DLL ]]; then log "BENCH_SKIP_BUILD=1: using existing $NODE_DLL"; return 0; fi
-  log "building the node: dotnet build RedisClone.Node -c Release"
-  if ! run_step timeout 600 dotnet build "$REPO_ROOT/RedisClone.Node" -c Release -nologo --disable-build-servers >"$WORK/node-build.log" 2>&1; then
-    tail -20 "$WORK/node-build.log" >&2
-    die "node build failed (log: $WORK/node-build.log)"
-  fi
-  [[ -f $NODE_DLL ]] || die "build succeeded but $NODE_DLL is missing"
-}
-
-# ---------------------------------------------------------------- ports
-declare -A USED_PORTS=()
-free_port() {   # prints a free loopback port (not 6379, not one given to another server)
-  local p
-  for _ in $(seq 1 50); do
-    p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()' 2>/dev/null) \
-      || p=$(( 20000 + RANDOM % 20000 ))
-    [[ $p == 6379 || -n ${USED_PORTS[$p]:-} ]] && continue
-    # a port in use answers a connect; a free one refuses
-    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then continue; fi
-    echo "$p"; return 0
-  done
-  return 1
 }
 
 # ---------------------------------------------------------------- servers
@@ -170,34 +113,20 @@ rcli() { timeout 30 redis-cli -h 127.0.0.1 -p "${PORT[$1]}" "${@:2}"; }
 
 start_server() {   # start_server NAME — starts it on a fresh free port and waits for PING
   local s=$1 p dir
-  p=$(free_port) || { log "could not find a free loopback port for ${LABEL[$s]}"; return 1; }
-  PORT[$s]=$p; USED_PORTS[$p]=1
+  free_port || { log "could not find a free loopback port for ${LABEL[$s]}"; return 1; }; p=$FREE_PORT
+  PORT[$s]=$p
   dir=$WORK/$s-data; mkdir -p "$dir"
   local logf=$WORK/$s.log
   echo "=== start $(date) port $p" >>"$logf"
-  case $s in
-    redis)  (cd "$dir" && exec redis-server --port "$p" --bind 127.0.0.1 --save "" --appendonly no --daemonize no) >>"$logf" 2>&1 9>&- & ;;
-    garnet) (cd "$dir" && exec "$GARNET_BIN" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 9>&- & ;;
-    node)   (cd "$dir" && exec dotnet "$NODE_DLL" --port "$p" --bind 127.0.0.1) >>"$logf" 2>&1 9>&- & ;;
+  start_server_process "$s" "$p" "$dir" >>"$logf" 2>&1
+  PID[$s]=$SERVER_PID
+  wait_ping "$p" "${PID[$s]}" $(( $(date +%s) + START_TIMEOUT ))
+  case $? in
+    0) log "${LABEL[$s]} up: pid ${PID[$s]}, port $p"; return 0 ;;
+    1) log "${LABEL[$s]} exited during startup; last log lines:"; tail -5 "$logf" >&2; PID[$s]=""; return 1 ;;
+    *) log "${LABEL[$s]} did not answer PING within ${START_TIMEOUT}s"; stop_server "$s"; return 1 ;;
   esac
-  PID[$s]=$!
-  local deadline=$(( $(date +%s) + START_TIMEOUT ))
-  while (( $(date +%s) < deadline )); do
-    if ! kill -0 "${PID[$s]}" 2>/dev/null; then
-      log "${LABEL[$s]} exited during startup; last log lines:"; tail -5 "$logf" >&2
-      PID[$s]=""; return 1
-    fi
-    if [[ $(timeout 2 redis-cli -h 127.0.0.1 -p "$p" ping 2>/dev/null) == PONG ]]; then
-      log "${LABEL[$s]} up: pid ${PID[$s]}, port $p"
-      return 0
-    fi
-    sleep 0.2
-  done
-  log "${LABEL[$s]} did not answer PING within ${START_TIMEOUT}s"
-  stop_server "$s"; return 1
 }
-
-alive() { [[ -n ${PID[$1]:-} ]] && kill -0 "${PID[$1]}" 2>/dev/null; }
 
 rss_mb() {   # VmRSS of the server process, in MiB with one decimal
   awk '/^VmRSS:/ {printf "%.1f", $2/1024}' "/proc/${PID[$1]}/status" 2>/dev/null || echo "?"
@@ -240,10 +169,6 @@ bench_once() {
   return 0
 }
 
-median() {   # median of numbers on stdin; empty if none
-  sort -g | awk '{a[NR]=$1} END { if (NR==0) exit; if (NR%2) printf "%.0f", a[(NR+1)/2]; else printf "%.0f", (a[NR/2]+a[NR/2+1])/2 }'
-}
-
 # ---------------------------------------------------------------- memory
 # Exactly MEM_KEYS distinct keys "key:%012d" (16 bytes) with 100-byte values,
 # sent as pipelined RESP through redis-cli --pipe (python fallback).
@@ -251,6 +176,10 @@ gen_resp() {
   awk -v n="$MEM_KEYS" 'BEGIN {
     v = ""; for (i = 0; i < 10; i++) v = v "0123456789";   # 100 bytes
     for (i = 0; i < n; i++) printf "*3\r\n$3\r\nSET\r\n$16\r\nkey:%012d\r\n$100\r\n%s\r\n", i, v }'
+}
+pipe_load() {   # pipe_load PORT — the keys through redis-cli --pipe; its exit code
+  gen_resp | timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "$1" --pipe --pipe-timeout 10
+  return "${PIPESTATUS[1]}"
 }
 python_loader() {   # python_loader PORT — the same keys and values over a raw socket, 1000 SETs per round trip
   timeout -k 5 "$STEP_TIMEOUT" python3 -c '
@@ -281,7 +210,7 @@ measure_memory() {   # measure_memory NAME — fresh process, load, read VmRSS a
   log "loading $MEM_KEYS keys into ${LABEL[$s]}"
   local rc=0
   if [[ ${BENCH_LOADER:-pipe} == pipe ]]; then
-    run_step timeout -k 5 "$STEP_TIMEOUT" redis-cli -h 127.0.0.1 -p "${PORT[$s]}" --pipe --pipe-timeout 10 < <(gen_resp) >"$out" 2>&1
+    run_step pipe_load "${PORT[$s]}" >"$out" 2>&1
     rc=$?
   else
     rc=99; echo "BENCH_LOADER=${BENCH_LOADER}: redis-cli --pipe skipped" >"$out"
@@ -326,7 +255,7 @@ for s in $SERVERS; do
     *) die "unknown server '$s' in BENCH_SERVERS (use redis, garnet, node)" ;;
   esac
 done
-[[ " $SERVERS " == *" node "* ]] && build_node
+[[ " $SERVERS " == *" node "* ]] && build RedisClone.Node "$NODE_DLL"
 
 # Throughput: all servers up at once; each repetition visits every server in
 # turn (interleaved), so slow drift of the machine hits all of them alike.
@@ -356,12 +285,11 @@ cell() {   # cell SERVER MODE LOAD — median ops/s, or n/a / err
   local s=$1
   if [[ " ${ACTIVE[*]} " != *" $s "* ]]; then echo "n/a"; return; fi
   local v
-  v=$(awk -F'|' -v m="$2" -v t="$3" '$1==m && $2==t {print $3}' "$RESULTS/$s.rps" 2>/dev/null | median)
+  # whole ops/s: the ratio column is computed from these rounded figures
+  v=$(awk -F'|' -v m="$2" -v t="$3" '$1==m && $2==t {print $3}' "$RESULTS/$s.rps" 2>/dev/null | median | awk '{ printf "%.0f", $1 }')
   echo "${v:-err}"
 }
 memcell() { local s=$1 f=$RESULTS/$1.$2; if [[ " ${ACTIVE[*]} " != *" $s "* ]]; then echo "n/a"; elif [[ -s $f ]]; then cat "$f"; else echo "err"; fi; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a/b; else print "n/a" }'; }
-fmt() { awk -v x="$1" 'BEGIN { if (x ~ /^[0-9]+$/) { s=sprintf("%d", x); o=""; while (length(s) > 3) { o="," substr(s, length(s)-2) o; s=substr(s, 1, length(s)-3) } print s o } else print x }'; }
 
 CMD="BENCH_N=$N BENCH_N_PIPE=$N_PIPE BENCH_PIPELINE=$PIPELINE BENCH_CLIENTS=$CLIENTS BENCH_R=$R BENCH_MEM_KEYS=$MEM_KEYS${RANDOM_KEYS:+ BENCH_RANDOM_KEYS=$RANDOM_KEYS} BENCH_SERVERS=\"$SERVERS\" bash bench/core.sh"
 RFLAG=${RANDOM_KEYS:+ -r $RANDOM_KEYS}
@@ -372,11 +300,11 @@ report() {
   echo "## RedisClone vs Redis vs Garnet (redis-benchmark)"
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-  echo "- machine: nproc=$(nproc), memory total $(free -h | awk '/^Mem:/ {print $2}'), CPU: $(lscpu 2>/dev/null | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')"
+  echo "- machine: nproc=$(nproc), memory total $(memory_total), CPU: $(cpu_model)"
   echo "- kernel: $(uname -sr)"
   echo "- Redis: $(redis-server --version | head -1)"
   echo "- Garnet: $GARNET_VERSION_STR"
-  echo "- dotnet: $(dotnet --version 2>/dev/null) (runtime $(dotnet --list-runtimes 2>/dev/null | awk '/NETCore.App/ {v=$2} END {print v}'))"
+  echo "- dotnet: $(dotnet_versions)"
   echo "- RedisClone: commit $NODE_COMMIT, Release build, \`dotnet RedisClone.Node.dll --port P --bind 127.0.0.1\`"
   echo "- command: \`$CMD\` (took ${ELAPSED}s)"
   echo "- loads: \`redis-benchmark -h 127.0.0.1 -p P -c $CLIENTS -n $N$RFLAG -t set,get,incr -q --csv\` and \`redis-benchmark -h 127.0.0.1 -p P -c $CLIENTS -n $N$RFLAG -q --csv $(mget_cmd)\` (redis-benchmark has no built-in mget test), then the same with \`-n $N_PIPE -P $PIPELINE\`; each run $R time(s), median shown; FLUSHALL before every server's run; servers interleaved per repetition"
@@ -389,13 +317,13 @@ report() {
     for t in SET GET INCR "MGET (10 keys)"; do
       r=$(cell redis "$mode" "$t"); g=$(cell garnet "$mode" "$t"); n=$(cell node "$mode" "$t")
       if [[ $mode == plain ]]; then label="$t, -c $CLIENTS, no pipeline"; else label="$t, -c $CLIENTS, -P $PIPELINE"; fi
-      echo "| $label | $(fmt "$r") | $(fmt "$g") | $(fmt "$n") | $(ratio "$n" "$r") |"
+      echo "| $label | $(fmt "$r") | $(fmt "$g") | $(fmt "$n") | $(ratio "$n" "$r" n/a) |"
     done
   done
   r=$(memcell redis rss0); g=$(memcell garnet rss0); n=$(memcell node rss0)
-  echo "| memory: RSS empty, MiB | $r | $g | $n | $(ratio "$n" "$r") |"
+  echo "| memory: RSS empty, MiB | $r | $g | $n | $(ratio "$n" "$r" n/a) |"
   r=$(memcell redis rss1); g=$(memcell garnet rss1); n=$(memcell node rss1)
-  echo "| memory: RSS with $(fmt "$MEM_KEYS") keys, MiB | $r | $g | $n | $(ratio "$n" "$r") |"
+  echo "| memory: RSS with $(fmt "$MEM_KEYS") keys, MiB | $r | $g | $n | $(ratio "$n" "$r" n/a) |"
   r=$(memcell redis dbsize); g=$(memcell garnet dbsize); n=$(memcell node dbsize)
   echo "| memory: DBSIZE after load | $(fmt "$r") | $(fmt "$g") | $(fmt "$n") | |"
   echo

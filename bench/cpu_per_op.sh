@@ -7,19 +7,18 @@
 #   servers alternating and which one goes first swapped each time: the machine is then saturated, so the server's
 #   CPU per request counts for more. Runs are twice as long as in part 1 because redis-benchmark's threaded mode
 #   times a run coarsely (its rates come in steps of a few per cent).
-# Usage: bash bench/cpu_per_op.sh   (builds the node in Release first; ports 7500/7501 on 127.0.0.1; about 8 minutes)
+# Usage: bash bench/cpu_per_op.sh   (builds the node in Release first; free ports on 127.0.0.1; about 8 minutes)
 #   CPU_R=5  repetitions per load in part 2
 set -euo pipefail
-cd "$(dirname "$0")/.."
-dotnet build RedisClone.Node -c Release -v q -nologo >/dev/null
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
+build_node_quiet
 TICK=$(getconf CLK_TCK)
 REPS=${CPU_R:-5}
 TMP=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TMP"; }
 trap cleanup EXIT
-
-wait_ready() { for _ in $(seq 100); do redis-cli -p "$1" ping >/dev/null 2>&1 && return; sleep 0.1; done; }
 
 # Runs redis-benchmark with the given arguments; prints "<ops/s> <tool user s> <tool sys s>".
 run_tool() {
@@ -45,21 +44,21 @@ measure() { # name port pid
   done
 }
 
-# As in compare.sh: with an even count, the mean of the middle two.
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-redis-server --port 7501 --bind 127.0.0.1 --save "" --appendonly no >/dev/null 2>&1 &
-pids+=($!); redis_pid=$!
-dotnet RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll --port 7500 --bind 127.0.0.1 >/dev/null 2>&1 &
-pids+=($!); node_pid=$!
-wait_ready 7501; wait_ready 7500
+free_port; REDIS_PORT=$FREE_PORT
+free_port; NODE_PORT=$FREE_PORT
+start_server_process redis "$REDIS_PORT" "$TMP" >/dev/null 2>&1
+pids+=("$SERVER_PID"); redis_pid=$SERVER_PID
+start_server_process node "$NODE_PORT" "$REPO_ROOT" >/dev/null 2>&1
+pids+=("$SERVER_PID"); node_pid=$SERVER_PID
+wait_ping "$REDIS_PORT" "$redis_pid" $(( $(date +%s) + 10 )) || true
+wait_ping "$NODE_PORT" "$node_pid" $(( $(date +%s) + 10 )) || true
 
 echo "## Part 1: CPU per request (ns), server and load generator"
 echo
 echo "| server | load | ops/s | server user | server kernel | redis-benchmark user | redis-benchmark kernel |"
 echo "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
-measure redis 7501 "$redis_pid"
-measure redisclone 7500 "$node_pid"
+measure redis "$REDIS_PORT" "$redis_pid"
+measure redisclone "$NODE_PORT" "$node_pid"
 
 echo
 echo "## Part 2: ops/s with redis-benchmark on both cores (--threads 2), median of $REPS, servers alternating"
@@ -70,13 +69,13 @@ for spec in "600000 -t set" "600000 -t get" "6000000 -P 16 -t set" "6000000 -P 1
   : >"$TMP/redis"; : >"$TMP/node"
   for i in $(seq "$REPS"); do
     # Which server goes first swaps every repetition, so neither always runs right after the other.
-    order="7501:redis 7500:node"
-    (( i % 2 == 0 )) && order="7500:node 7501:redis"
+    order="$REDIS_PORT:redis $NODE_PORT:node"
+    (( i % 2 == 0 )) && order="$NODE_PORT:node $REDIS_PORT:redis"
     for target in $order; do
       # shellcheck disable=SC2086
       run_tool -p "${target%%:*}" --threads 2 -c 50 -n $spec | cut -d' ' -f1 >>"$TMP/${target#*:}"
     done
   done
-  r=$(median <"$TMP/redis"); c=$(median <"$TMP/node")
+  r=$(median <"$TMP/redis" | cut -d. -f1); c=$(median <"$TMP/node" | cut -d. -f1)
   echo "| -c 50 -n $spec | $r | $c | $(awk -v a="$c" -v b="$r" 'BEGIN { printf "%.2f", a / b }') |"
 done

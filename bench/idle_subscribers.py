@@ -6,13 +6,11 @@ Usage: idle_subscribers.py --port P --pid PID [--count 10000] [--channels distin
 """
 import argparse, socket, time, sys
 
+from benchlib import proc_status_kib
+
 
 def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
+    return proc_status_kib(pid, "VmRSS")
 
 
 def main():

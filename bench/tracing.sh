@@ -4,15 +4,15 @@
 # a local OTLP/HTTP receiver (a small python3 server that accepts and discards). Median of R runs per setting.
 # Usage: bash bench/tracing.sh   (env: TRACE_N [200000], TRACE_N_PIPE [2000000], TRACE_R [3]); ports on 127.0.0.1.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$REPO_ROOT"
 N=${TRACE_N:-200000}; N_PIPE=${TRACE_N_PIPE:-2000000}; R=${TRACE_R:-3}
-dotnet build RedisClone.Node -c Release -v q -nologo >/dev/null
+build_node_quiet
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-RECEIVER=$(free_port)
+free_port; RECEIVER=$FREE_PORT
 python3 - "$RECEIVER" <<'PY' >/dev/null 2>&1 &
 import sys, http.server
 class Sink(http.server.BaseHTTPRequestHandler):
@@ -24,13 +24,12 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_for
 PY
 pids+=($!)
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 run() { # label, env...
   local label=$1; shift
-  local port; port=$(free_port)
-  env "$@" dotnet RedisClone.Node/bin/Release/net10.0/RedisClone.Node.dll --port "$port" --bind 127.0.0.1 >/dev/null 2>&1 &
+  local port; free_port; port=$FREE_PORT
+  env "$@" dotnet "$NODE_DLL" --port "$port" --bind 127.0.0.1 >/dev/null 2>&1 &
   local pid=$!; pids+=($pid)
-  for i in $(seq 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  wait_ping "$port" "$pid" $(( $(date +%s) + 10 )) || true
   timeout 120 redis-benchmark -p "$port" -c 50 -n 100000 -t set,get -q >/dev/null 2>&1 # warm-up
   local line="| $label"
   for spec in "$N -t set" "$N -t get" "$N_PIPE -P 16 -t set" "$N_PIPE -P 16 -t get"; do
@@ -38,7 +37,7 @@ run() { # label, env...
     for r in $(seq "$R"); do
       values+=("$(timeout 240 redis-benchmark -p "$port" -c 50 -n $spec -q --csv 2>/dev/null | tail -1 | cut -d, -f2 | tr -d '"' | cut -d. -f1)")
     done
-    line="$line | $(printf '%s\n' "${values[@]}" | median)"
+    line="$line | $(printf '%s\n' "${values[@]}" | median | cut -d. -f1)"
   done
   echo "$line |"
   kill "$pid"; wait "$pid" 2>/dev/null || true

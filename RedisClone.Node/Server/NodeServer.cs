@@ -1,9 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Hosting;
-using Microsoft.Extensions.Logging;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
