@@ -28,21 +28,21 @@ public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
     private int _stopping;
     private int _disposed;
 
-    public ClusterNode(NodeServer server, ILoggerFactory loggers)
+    public ClusterNode(NodeSettings settings, PubSubBroker pubSub, ILoggerFactory loggers)
     {
         _loggers = loggers;
         // Every aspect logs under this type's category, as before the split, so log filters keep working.
         _logger = loggers.CreateLogger<ClusterNode>();
-        Settings = server.Settings;
+        Settings = settings;
         Self = new LocalIdentity(Settings);
         Key = new ClusterKey(Settings.ClusterKey);
         var channels = new PeerChannelFactory(Settings.ClusterTlsCa);
         FaultCounters = new FaultCounters(_logger);
         Inbound = new InboundCalls(_faultSwitch);
         Members = new Membership(Self, OpenLink, _logger);
-        _announcer = new InterestAnnouncer(server.PubSub, Members, Settings);
+        _announcer = new InterestAnnouncer(pubSub, Members, Settings);
         Router = new InterestRouter(Members, Self);
-        Delivery = new LocalDelivery(server.PubSub, Self);
+        Delivery = new LocalDelivery(pubSub, Self);
         _linkServices = new PeerLinkServices(Settings, Self, Key, channels, _faultSwitch, FaultCounters, Members, _announcer);
         _liveness = new Liveness(Members, Settings, FaultCounters, _logger);
         _formation = new Formation(Members, Settings, FaultCounters, _logger);

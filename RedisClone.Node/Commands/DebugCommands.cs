@@ -1,6 +1,7 @@
 using System.Net;
 using RedisClone.Node.Hosting;
 using RedisClone.Node.Server;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands;
 
@@ -66,7 +67,7 @@ public static class DebugCommands
     {
         DebugCommandAccess.Yes => true,
         // Redis's islocalClient, the same rule as protected mode: 127.0.0.1 or ::1 exactly (127.0.0.2 is refused).
-        DebugCommandAccess.Local => IPAddress.TryParse(remoteIp, out IPAddress? address) && ProtectedMode.IsLocal(address),
+        DebugCommandAccess.Local => IPAddress.TryParse(remoteIp, out IPAddress? address) && Loopback.IsLocal(address),
         _ => false,
     };
 }

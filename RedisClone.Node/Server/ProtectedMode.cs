@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using RedisClone.Node.Hosting;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Server;
 
@@ -13,23 +14,9 @@ namespace RedisClone.Node.Server;
 /// </summary>
 public static partial class ProtectedMode
 {
-    /// <summary>Redis's connIsLocal for TCP: the peer is 127.0.0.1 or ::1; an unknown peer is not local (fail closed).</summary>
-    public static bool IsLocal(IPAddress? address)
-    {
-        if (address is null)
-        {
-            return false;
-        }
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-        return address.Equals(IPAddress.Loopback) || address.Equals(IPAddress.IPv6Loopback);
-    }
-
     /// <summary>True when a client from <paramref name="remote"/> must be refused.</summary>
     public static bool Refuses(bool protectedMode, bool hasPassword, EndPoint? remote) =>
-        protectedMode && !hasPassword && !IsLocal((remote as IPEndPoint)?.Address);
+        protectedMode && !hasPassword && !Loopback.IsLocal((remote as IPEndPoint)?.Address);
 
     /// <summary>True when some bind address lets clients from other machines connect (*, 0.0.0.0, ::, or a non-loopback address).</summary>
     public static bool ListensBeyondLoopback(IEnumerable<string> bind) =>

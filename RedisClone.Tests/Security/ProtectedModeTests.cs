@@ -3,6 +3,7 @@ using System.Text;
 using RedisClone.Node.Hosting;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Server;
+using RedisClone.Node.Util;
 using RedisClone.Tests.Compatibility;
 using RedisClone.Tests.Infrastructure;
 
@@ -29,10 +30,10 @@ public sealed class ProtectedModeRuleTests
     [InlineData("fe80::1", false)]
     [InlineData("2001:db8::1", false)]
     public void Local_means_127_0_0_1_or_ipv6_loopback_as_in_redis_7_0(string address, bool local) =>
-        Assert.Equal(local, ProtectedMode.IsLocal(IPAddress.Parse(address)));
+        Assert.Equal(local, Loopback.IsLocal(IPAddress.Parse(address)));
 
     [Fact]
-    public void An_unknown_peer_is_not_local() => Assert.False(ProtectedMode.IsLocal(null));
+    public void An_unknown_peer_is_not_local() => Assert.False(Loopback.IsLocal(null));
 
     [Theory]
     [InlineData(true, false, "10.0.0.5", true)]
