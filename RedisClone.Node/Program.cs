@@ -1,10 +1,9 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.DependencyInjection;
+using RedisClone.Node.Commands;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Hosting;
-using RedisClone.Node.Server;
 
 InlineIo.EnableUnlessConfigured();
 

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Logging;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
 

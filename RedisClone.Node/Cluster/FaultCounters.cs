@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace RedisClone.Node.Cluster;
 
 /// <summary>

@@ -1,5 +1,4 @@
-using Microsoft.Extensions.Logging;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 
 namespace RedisClone.Node.Cluster;
 

@@ -1,9 +1,7 @@
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
-using RedisClone.Node.Hosting;
-using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
+using RedisClone.Node.Configuration;
+using RedisClone.Node.Delivery;
 
 namespace RedisClone.Node.Cluster;
 

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using RedisClone.Node.Cluster.Protocol;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.PubSub;
 
 namespace RedisClone.Node.Cluster;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using RedisClone.Node.Cluster.Protocol;
+using RedisClone.Node.Observability;
 using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using RedisClone.Node.Cluster.Protocol;
+using RedisClone.Node.Observability;
 using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Cluster;
 

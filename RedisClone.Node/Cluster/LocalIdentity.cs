@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using RedisClone.Node.Cluster.Protocol;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 
 namespace RedisClone.Node.Cluster;
 

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
 
 namespace RedisClone.Node.Cluster;

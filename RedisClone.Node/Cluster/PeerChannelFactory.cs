@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 
 namespace RedisClone.Node.Cluster;
 

@@ -3,7 +3,6 @@ using System.Threading.Channels;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using Microsoft.Extensions.Logging;
 using RedisClone.Node.Cluster.Protocol;
 
 namespace RedisClone.Node.Cluster;

@@ -1,4 +1,4 @@
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 
 namespace RedisClone.Node.Cluster;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Text;
+using RedisClone.Node.Clients;
+using RedisClone.Node.Observability;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Commands;
 

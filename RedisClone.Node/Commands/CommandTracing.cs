@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using RedisClone.Node.Server;
+using RedisClone.Node.Clients;
+using RedisClone.Node.Observability;
 
 namespace RedisClone.Node.Commands;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using RedisClone.Node.Hosting;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands;

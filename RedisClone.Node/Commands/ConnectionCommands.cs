@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using RedisClone.Node.Clients;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Commands;
 

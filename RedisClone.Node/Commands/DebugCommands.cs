@@ -1,6 +1,5 @@
 using System.Net;
-using RedisClone.Node.Hosting;
-using RedisClone.Node.Server;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands;

@@ -1,6 +1,6 @@
 using System.Text;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 

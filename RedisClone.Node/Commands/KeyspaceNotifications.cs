@@ -1,3 +1,4 @@
+using RedisClone.Node.Configuration;
 using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using RedisClone.Node.Server;
+using RedisClone.Node.Observability;
 
 namespace RedisClone.Node.Commands;
 

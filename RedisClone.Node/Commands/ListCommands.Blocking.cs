@@ -1,6 +1,6 @@
+using RedisClone.Node.Clients;
+using RedisClone.Node.Commands.Blocking;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
-using RedisClone.Node.Server.Blocking;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;

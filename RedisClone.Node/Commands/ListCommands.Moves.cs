@@ -1,6 +1,6 @@
+using RedisClone.Node.Clients;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;

@@ -1,5 +1,6 @@
+using RedisClone.Node.Clients;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;
@@ -132,7 +133,7 @@ public static partial class ListCommands
     }
 
     /// <summary>After elements left a list: WATCH, the event, and the key's removal (with "del") when it is empty.</summary>
-    internal static void ElementsRemoved(Server.NodeServer server, Database db, Server.ClientSession? who, ReadOnlySpan<byte> key, ListValue list, string eventName)
+    internal static void ElementsRemoved(NodeServer server, Database db, ClientSession? who, ReadOnlySpan<byte> key, ListValue list, string eventName)
     {
         bool deleted = db.CollectionChanged(key, list);
         server.Notify(KeyspaceEventFlags.List, eventName, db.Index, key, who);

@@ -4,7 +4,6 @@ using System.Numerics;
 using System.Runtime;
 using System.Text;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;

@@ -2,7 +2,7 @@ namespace RedisClone.Node.Commands;
 
 /// <summary>
 /// MONITOR: the connection receives a line for every command the node runs from then on (see
-/// <see cref="Server.MonitorFeed"/>). Like Redis, a monitor may still send commands that do not touch the keyspace
+/// <see cref="MonitorFeed"/>). Like Redis, a monitor may still send commands that do not touch the keyspace
 /// (PING, INFO, ...), leaves the mode with RESET and ends with QUIT.
 /// </summary>
 public static class MonitorCommands

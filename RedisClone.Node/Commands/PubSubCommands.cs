@@ -1,5 +1,5 @@
+using RedisClone.Node.Clients;
 using RedisClone.Node.PubSub;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Commands;
 

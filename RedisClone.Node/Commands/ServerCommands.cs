@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using RedisClone.Node.Server;
+using RedisClone.Node.Observability;
 
 namespace RedisClone.Node.Commands;
 
@@ -210,6 +210,3 @@ public static class ServerCommands
         _ => (bytes / (1024.0 * 1024 * 1024)).ToString("F2", CultureInfo.InvariantCulture) + "G",
     };
 }
-
-/// <summary>One INFO section: whether it is in the default and "all" sets, and how it writes its fields.</summary>
-public sealed record InfoSection(string Name, string Title, bool InDefault, bool InAll, Action<StringBuilder, CommandContext> Write);

@@ -1,5 +1,5 @@
+using RedisClone.Node.Observability;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Node.Commands;
 

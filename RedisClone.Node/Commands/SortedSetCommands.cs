@@ -1,5 +1,5 @@
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 

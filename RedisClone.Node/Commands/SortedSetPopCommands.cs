@@ -1,5 +1,6 @@
+using RedisClone.Node.Clients;
+using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.PubSub;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands;
@@ -39,7 +40,7 @@ public static class SortedSetPopCommands
         Pop(c.Server, c.Reply, c.Client, db, key, set, count, max, shape);
 
     /// <summary>As above, for a blocked client served after another client's command (<paramref name="who"/> null).</summary>
-    internal static void Pop(Server.NodeServer server, RespWriter reply, Server.ClientSession? who, Database db, ReadOnlySpan<byte> key,
+    internal static void Pop(NodeServer server, RespWriter reply, ClientSession? who, Database db, ReadOnlySpan<byte> key,
         SortedSetValue set, long count, bool max, PopReply shape)
     {
         int n = (int)Math.Min(count, set.Count);

@@ -1,15 +1,12 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
+using RedisClone.Node.Clients;
 using RedisClone.Node.Cluster;
-using RedisClone.Node.Server;
+using RedisClone.Node.Commands;
+using RedisClone.Node.Configuration;
+using RedisClone.Node.Connections;
 
 namespace RedisClone.Node.Hosting;
 

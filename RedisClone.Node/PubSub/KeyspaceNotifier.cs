@@ -1,6 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
-using RedisClone.Node.Storage;
+using RedisClone.Node.Configuration;
 
 namespace RedisClone.Node.PubSub;
 

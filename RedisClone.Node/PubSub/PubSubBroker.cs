@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
-using RedisClone.Node.Server;
+using RedisClone.Node.Configuration;
+using RedisClone.Node.Delivery;
 using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 

@@ -1,5 +1,5 @@
+using RedisClone.Node.Delivery;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.PubSub;

@@ -1,4 +1,3 @@
-using System.Text;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Compatibility;

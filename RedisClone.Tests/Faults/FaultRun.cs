@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Faults;
 

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using RedisClone.Node.Cluster;
+using RedisClone.Node.Commands;
 using RedisClone.Node.Hosting;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Tests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using RedisClone.Node.Commands;
 using RedisClone.Node.Hosting;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Tests.Infrastructure;
 

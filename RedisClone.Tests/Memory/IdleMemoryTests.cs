@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using RedisClone.Node.Server;
+using RedisClone.Node.Storage;
 using RedisClone.Tests.Infrastructure;
 using RedisClone.Tests.Security;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using RedisClone.Node.Commands;
 using RedisClone.Node.Protocol;
 
 namespace RedisClone.Tests.Monitor;

@@ -1,7 +1,6 @@
 using System.Text;
 using RedisClone.Node.Commands;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 
 namespace RedisClone.Tests.Observability;
 

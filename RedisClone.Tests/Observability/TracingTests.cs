@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using RedisClone.Node.Server;
+using RedisClone.Node.Observability;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Observability;

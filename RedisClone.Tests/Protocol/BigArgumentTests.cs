@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
+using RedisClone.Node.Connections;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Protocol;

@@ -1,4 +1,3 @@
-using RedisClone.Node.Server;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.PubSub;

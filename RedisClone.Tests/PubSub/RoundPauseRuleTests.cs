@@ -1,4 +1,4 @@
-using RedisClone.Node.Server;
+using RedisClone.Node.Delivery;
 
 namespace RedisClone.Tests.PubSub;
 

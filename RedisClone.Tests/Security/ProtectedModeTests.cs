@@ -1,8 +1,9 @@
 using System.Net;
 using System.Text;
+using RedisClone.Node.Configuration;
+using RedisClone.Node.Connections;
 using RedisClone.Node.Hosting;
 using RedisClone.Node.Protocol;
-using RedisClone.Node.Server;
 using RedisClone.Node.Util;
 using RedisClone.Tests.Compatibility;
 using RedisClone.Tests.Infrastructure;
