@@ -8,7 +8,7 @@ namespace RedisClone.Node.Protocol;
 /// Encodes replies straight into a connection's output buffer, in RESP2 or RESP3 as the client chose.
 /// Nothing here does I/O: the connection flushes once per batch.
 /// </summary>
-public sealed class RespWriter
+internal sealed class RespWriter
 {
     private IBufferWriter<byte> _output = NullBufferWriter.Instance;
 

@@ -6,7 +6,7 @@ namespace RedisClone.Node.PubSub;
 /// Encodes a delivered message once, as the bytes every receiving connection will copy: <c>message</c>,
 /// <c>smessage</c> or <c>pmessage</c>, as a RESP2 array or a RESP3 push.
 /// </summary>
-public static class MessageFrame
+internal static class MessageFrame
 {
     public static ReadOnlySpan<byte> Message => "message"u8;
     public static ReadOnlySpan<byte> ShardMessage => "smessage"u8;
