@@ -140,19 +140,7 @@ internal sealed class RespWriter
 
     public void WriteInteger(long value) => WriteNumberLine((byte)':', value);
 
-    public void WriteBulk(ReadOnlySpan<byte> value)
-    {
-        Span<byte> span = Reserve(value.Length + 24);
-        span[0] = (byte)'$';
-        int n = 1 + RespNumber.Format(value.Length, span[1..]);
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        value.CopyTo(span[n..]);
-        n += value.Length;
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        Commit(n);
-    }
+    public void WriteBulk(ReadOnlySpan<byte> value) => Commit(RespBulk.Write(Reserve(value.Length + 24), value));
 
     public void WriteBulk(string value)
     {
