@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace RedisClone.Node.Clients;
 
 /// <summary>The connected clients, for CLIENT LIST/KILL, INFO clients and the maxclients limit.</summary>
-public sealed class ClientRegistry
+internal sealed class ClientRegistry
 {
     private readonly ConcurrentDictionary<long, ClientSession> _clients = new();
     private long _lastId;

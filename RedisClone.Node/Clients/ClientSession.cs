@@ -6,7 +6,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Clients;
 
 /// <summary>The state Redis keeps per connection: database, protocol, auth, name, transaction and watches.</summary>
-public sealed class ClientSession : Subscriber, IWatcher
+internal sealed class ClientSession : Subscriber, IWatcher
 {
     private readonly Action _abort;
 

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Clients;
 /// A wait a client is blocked in (BLPOP and friends, <c>Commands/Blocking/BlockedRequest</c>): the session only needs to
 /// know whether it is over, so the client's state does not depend on the commands that block.
 /// </summary>
-public abstract class ClientWait
+internal abstract class ClientWait
 {
     public abstract bool IsDone { get; }
 }

@@ -5,7 +5,7 @@ using Grpc.Core;
 namespace RedisClone.Node.Cluster;
 
 /// <summary>The shared cluster key: sent with every call this node makes, and required of every call it accepts.</summary>
-public sealed class ClusterKey
+internal sealed class ClusterKey
 {
     public const string Header = "x-redisclone-cluster-key";
 

@@ -11,7 +11,7 @@ namespace RedisClone.Node.Cluster;
 /// <see cref="InboundCalls"/> and <see cref="FaultCounters"/> (cutting, ending and counting). What is left here is
 /// their lifecycle: start, the fault switch thrown, graceful stop.
 /// </summary>
-public sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
+internal sealed partial class ClusterNode : IInterestListener, IAsyncDisposable
 {
     /// <summary>The largest gRPC message either end accepts (see <see cref="PeerChannelFactory.MaxFrameBytes"/>).</summary>
     public const int MaxFrameBytes = PeerChannelFactory.MaxFrameBytes;

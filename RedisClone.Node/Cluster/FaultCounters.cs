@@ -5,7 +5,7 @@ namespace RedisClone.Node.Cluster;
 /// loop, timer callback and stream handler hands what it did not expect to <see cref="CountFault"/> and carries on
 /// or reopens its link.
 /// </summary>
-public sealed partial class FaultCounters
+internal sealed partial class FaultCounters
 {
     private readonly ILogger _logger;
     private readonly HashSet<string> _rejectedHosts = [];

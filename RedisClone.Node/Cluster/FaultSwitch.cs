@@ -4,7 +4,7 @@ namespace RedisClone.Node.Cluster;
 /// The fault switch (DEBUG GOSSIP-CUT, tests): while it is set, every link is down and no new one is accepted or made.
 /// It only keeps the time; <see cref="ClusterNode.CutLinks"/> ends the links open when it is thrown.
 /// </summary>
-public sealed class FaultSwitch
+internal sealed class FaultSwitch
 {
     private long _cutUntilTicks;
 

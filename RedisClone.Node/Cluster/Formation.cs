@@ -7,7 +7,7 @@ namespace RedisClone.Node.Cluster;
 /// interest), or after the suspect time. Until then client connections wait before their first command, so that a
 /// node that has just (re)started does not accept PUBLISHes it could only deliver to its own subscribers.
 /// </summary>
-public sealed partial class Formation
+internal sealed partial class Formation
 {
     private readonly Membership _members;
     private readonly NodeSettings _settings;

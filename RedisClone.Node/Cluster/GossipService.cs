@@ -10,7 +10,7 @@ namespace RedisClone.Node.Cluster;
 /// interest (acknowledging each change once routing uses it), reassembles messages sent in parts, and delivers its
 /// messages to local subscribers in sequence, counting every hole.
 /// </summary>
-public sealed partial class GossipService : Gossip.GossipBase
+internal sealed partial class GossipService : Gossip.GossipBase
 {
     private const ulong AckEvery = 64;
     private const int MaxHeldMessages = 1024;

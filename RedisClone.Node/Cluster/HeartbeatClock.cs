@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Cluster;
 
 /// <summary>When a link's next heartbeat is due; every fourth one also carries the member list.</summary>
-public sealed class HeartbeatClock(int periodMs)
+internal sealed class HeartbeatClock(int periodMs)
 {
     private long _next = Environment.TickCount64 + periodMs;
     private int _beats;

@@ -5,7 +5,7 @@ namespace RedisClone.Node.Cluster;
 /// accepted from <see cref="Open"/> (the node knows its own address) until <see cref="Close"/> (it shuts down), and
 /// never while the fault switch is set.
 /// </summary>
-public sealed class InboundCalls
+internal sealed class InboundCalls
 {
     private readonly FaultSwitch _faultSwitch;
     private readonly HashSet<InboundLink> _open = [];

@@ -5,7 +5,7 @@ namespace RedisClone.Node.Cluster;
 /// it when the call ends. Anyone else (liveness, the fault switch, shutdown) may only <see cref="Abort"/> it, which
 /// is safe at any time, before or after the call ended: no other code can touch a disposed source.
 /// </summary>
-public sealed class InboundLink : IDisposable
+internal sealed class InboundLink : IDisposable
 {
     private readonly CancellationTokenSource _cancel;
     private readonly Lock _sync = new();

@@ -10,7 +10,7 @@ namespace RedisClone.Node.Cluster;
 /// it. A SUBSCRIBE that gives this node a new interest is acknowledged to the client only after every connected peer
 /// routes by it.
 /// </summary>
-public sealed class InterestAnnouncer : IInterestListener
+internal sealed class InterestAnnouncer : IInterestListener
 {
     private readonly PubSubBroker _broker;
     private readonly Membership _members;

@@ -10,7 +10,7 @@ namespace RedisClone.Node.Cluster;
 /// Peers' interest, as they announce it, and the PUBLISHes it routes: a message goes only to peers whose channels,
 /// patterns or shard channels match.
 /// </summary>
-public sealed class InterestRouter
+internal sealed class InterestRouter
 {
     private readonly Membership _members;
     private readonly LocalIdentity _self;

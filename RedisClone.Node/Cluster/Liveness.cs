@@ -9,7 +9,7 @@ namespace RedisClone.Node.Cluster;
 /// hole shows when it returns. A link that stopped moving with messages queued is reopened, to replay from the last
 /// acknowledgement.
 /// </summary>
-public sealed partial class Liveness : IAsyncDisposable
+internal sealed partial class Liveness : IAsyncDisposable
 {
     private readonly Membership _members;
     private readonly NodeSettings _settings;

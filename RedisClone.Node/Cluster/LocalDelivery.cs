@@ -6,7 +6,7 @@ using RedisClone.Node.PubSub;
 namespace RedisClone.Node.Cluster;
 
 /// <summary>Delivers peers' messages to this node's subscribers, in a Consumer span when the sender traced them.</summary>
-public sealed class LocalDelivery
+internal sealed class LocalDelivery
 {
     private readonly PubSubBroker _broker;
     private readonly LocalIdentity _self;

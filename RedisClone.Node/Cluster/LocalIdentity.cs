@@ -9,7 +9,7 @@ namespace RedisClone.Node.Cluster;
 /// Who this node is to its peers: a name that survives restarts, an incarnation that tells its lives apart, and the
 /// address peers dial, known once the gossip endpoint is bound.
 /// </summary>
-public sealed class LocalIdentity
+internal sealed class LocalIdentity
 {
     private readonly NodeSettings _settings;
 

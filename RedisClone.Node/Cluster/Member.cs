@@ -2,7 +2,7 @@ using RedisClone.Node.Cluster.Protocol;
 
 namespace RedisClone.Node.Cluster;
 
-public enum MemberState
+internal enum MemberState
 {
     Alive,
     Suspect,
@@ -10,7 +10,7 @@ public enum MemberState
 }
 
 /// <summary>What this node knows of one peer: identity, liveness, its interest, both links' traffic.</summary>
-public sealed class Member
+internal sealed class Member
 {
     public Member(string name, string address)
     {

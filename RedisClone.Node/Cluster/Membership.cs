@@ -7,7 +7,7 @@ namespace RedisClone.Node.Cluster;
 /// links and from member lists), their restarts and their states. <see cref="Sync"/> guards the member table and
 /// each member's link, state and interest; routing holds it while it reads them.
 /// </summary>
-public sealed partial class Membership
+internal sealed partial class Membership
 {
     private readonly LocalIdentity _self;
     private readonly Func<string, PeerLink> _openLink;

@@ -11,7 +11,7 @@ namespace RedisClone.Node.Cluster;
 /// Every matching message gets a number, even while the peer is dead (the log then keeps none): so whatever the
 /// timing of death and return, the peer sees the hole in the numbers and nothing is lost without being counted.
 /// </summary>
-public sealed class MessageLog
+internal sealed class MessageLog
 {
     private readonly Lock _sync = new();
     // Sequences in the log are contiguous, so entry i holds sequence FirstSequence + i: a resume point is an index.

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Cluster;
 /// larger than this node accepts from clients (proto-max-bulk-len for channel and payload each) is not buffered:
 /// its parts are read and dropped, and it is reported once in <see cref="Refused"/> to be counted as lost.
 /// </summary>
-public sealed class PartAssembly(long maxBulkLength)
+internal sealed class PartAssembly(long maxBulkLength)
 {
     private byte[]? _buffer;
     private ulong _sequence;

@@ -6,7 +6,7 @@ using RedisClone.Node.Configuration;
 namespace RedisClone.Node.Cluster;
 
 /// <summary>Builds the gRPC channels links dial peers with: keep-alives, bounded frames, fast reconnects, and TLS trust.</summary>
-public sealed class PeerChannelFactory
+internal sealed class PeerChannelFactory
 {
     /// <summary>The largest gRPC message either end accepts. Frames stay far below it: big messages go in parts.</summary>
     public const int MaxFrameBytes = 4 * 1024 * 1024;

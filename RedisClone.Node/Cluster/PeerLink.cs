@@ -15,7 +15,7 @@ namespace RedisClone.Node.Cluster;
 /// A broken or stalled link reconnects with backoff; while it is down, messages keep collecting in the log, within the
 /// window. This object owns its connection's cancellation: others ask it to <see cref="Drop"/>.
 /// </summary>
-public sealed partial class PeerLink : IAsyncDisposable
+internal sealed partial class PeerLink : IAsyncDisposable
 {
     private const int MaxBatchMessages = 512;
     private const int MaxBatchBytes = 256 * 1024;
@@ -499,4 +499,4 @@ public sealed partial class PeerLink : IAsyncDisposable
 }
 
 /// <summary>A peer broke the link protocol (no welcome, an unexpected frame): the link is reopened.</summary>
-public sealed class PeerProtocolException(string message) : Exception(message);
+internal sealed class PeerProtocolException(string message) : Exception(message);

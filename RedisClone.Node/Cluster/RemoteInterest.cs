@@ -4,7 +4,7 @@ using RedisClone.Node.Util;
 namespace RedisClone.Node.Cluster;
 
 /// <summary>What one peer's clients subscribe to, as the peer announced it: the routing table for that peer.</summary>
-public sealed class RemoteInterest
+internal sealed class RemoteInterest
 {
     private readonly HashSet<byte[]> _channels = new(ByteArrayComparer.Instance);
     private readonly HashSet<byte[]> _patterns = new(ByteArrayComparer.Instance);

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Commands;
 /// ACL, as far as a node with only Redis's "default" user goes: WHOAMI and CAT (what clients and tools ask at start).
 /// Users cannot be created or changed, so SETUSER, GETUSER, LIST and the rest are not registered.
 /// </summary>
-public static class AclCommands
+internal static class AclCommands
 {
     /// <summary>Redis 7.0's ACL categories, in the order ACL CAT lists them.</summary>
     private static readonly string[] Categories =

@@ -6,7 +6,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>CLIENT: identity (ID, SETNAME, GETNAME, SETINFO), listing (LIST, INFO) and KILL.</summary>
-public static class ClientCommands
+internal static class ClientCommands
 {
     public const string InvalidNameError = "ERR Client names cannot contain spaces, newlines or special characters.";
 

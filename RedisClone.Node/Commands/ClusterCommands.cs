@@ -4,7 +4,7 @@ namespace RedisClone.Node.Commands;
 /// CLUSTER answers as a standalone Redis does. Keys are not sharded across nodes, so cluster-aware clients must not
 /// take the node for a Redis Cluster; the node's own cluster (pub/sub gossip) is reported by INFO's Gossip section.
 /// </summary>
-public static class ClusterCommands
+internal static class ClusterCommands
 {
     // Every subcommand Redis 7.2 lists; commands.json holds their arity and flags.
     private static readonly string[] Subcommands =

@@ -8,7 +8,7 @@ namespace RedisClone.Node.Commands;
 /// up, and the MATCH and COUNT options, read only once the key exists (a missing key answers an empty scan whatever
 /// the options, as Redis does).
 /// </summary>
-public static class CollectionScan
+internal static class CollectionScan
 {
     public const int CursorIndex = 2;
 

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Commands;
 /// The handlers each command family registers by name ("get", "client|list"). <see cref="CommandTable"/> joins them
 /// with the rows of commands.json and refuses to start when a row has no handler or a handler has no row.
 /// </summary>
-public sealed class CommandBindings
+internal sealed class CommandBindings
 {
     /// <summary>What a container runs with no subcommand: never, since its arity asks for one (checked at start).</summary>
     internal static readonly CommandHandler Container = static _ => { };

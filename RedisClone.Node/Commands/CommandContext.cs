@@ -6,7 +6,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>What a handler sees: the arguments, the reply writer, its client and the node. One per connection, reused.</summary>
-public sealed class CommandContext
+internal sealed class CommandContext
 {
     public CommandContext(NodeServer server, ClientSession client, RespWriter reply, CommandArguments args)
     {

@@ -1,10 +1,10 @@
 namespace RedisClone.Node.Commands;
 
-public delegate void CommandHandler(CommandContext context);
+internal delegate void CommandHandler(CommandContext context);
 
 /// <summary>Command properties, named as Redis's COMMAND INFO names them.</summary>
 [Flags]
-public enum CommandFlags
+internal enum CommandFlags
 {
     None = 0,
     Write = 1 << 0,
@@ -34,10 +34,10 @@ public enum CommandFlags
 }
 
 /// <summary>What COMMAND DOCS tells about a command; <see cref="Syntax"/> is its argument line as Redis's docs write it.</summary>
-public sealed record CommandDoc(string Summary, string Since, string Group, string Complexity, string Syntax = "");
+internal sealed record CommandDoc(string Summary, string Since, string Group, string Complexity, string Syntax = "");
 
 /// <summary>One row of the command table: its <see cref="CommandMetadata"/> from commands.json, its handler and its call counts.</summary>
-public sealed class CommandDefinition
+internal sealed class CommandDefinition
 {
     internal CommandDefinition(CommandMetadata metadata, CommandHandler handler)
     {

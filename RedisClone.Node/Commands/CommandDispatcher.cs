@@ -10,7 +10,7 @@ namespace RedisClone.Node.Commands;
 /// Redis's processCommand: lookup, arity, authentication, subscribed-mode and transaction rules, then the handler.
 /// Runs under the keyspace lock.
 /// </summary>
-public static class CommandDispatcher
+internal static class CommandDispatcher
 {
     public static void Execute(CommandContext context)
     {

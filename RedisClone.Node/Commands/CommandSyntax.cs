@@ -1,14 +1,14 @@
 namespace RedisClone.Node.Commands;
 
 /// <summary>One argument of a command as COMMAND DOCS describes it.</summary>
-public sealed record DocArgument(string Name, string Type, string? Token, bool Optional, bool Multiple, IReadOnlyList<DocArgument> Children);
+internal sealed record DocArgument(string Name, string Type, string? Token, bool Optional, bool Multiple, IReadOnlyList<DocArgument> Children);
 
 /// <summary>
 /// Reads the argument line of a <see cref="CommandDoc"/> into COMMAND DOCS arguments. The line is written as Redis's docs
 /// write syntax: <c>key</c>, <c>name:type</c>, an upper-case word for a literal token (with the argument after it, if any),
 /// <c>[...]</c> optional, <c>a|b</c> one of, <c>...</c> repeated, <c>name:block(...)</c> a group.
 /// </summary>
-public static class CommandSyntax
+internal static class CommandSyntax
 {
     public static IReadOnlyList<DocArgument> Parse(string syntax)
     {

@@ -7,7 +7,7 @@ namespace RedisClone.Node.Commands;
 /// request bytes without allocating.
 /// A name that is not here is an unknown command: nothing is faked.
 /// </summary>
-public sealed class CommandTable
+internal sealed class CommandTable
 {
     public const int MaxNameLength = 64;
 

@@ -6,7 +6,7 @@ using RedisClone.Node.Observability;
 namespace RedisClone.Node.Commands;
 
 /// <summary>One Server span per executed command, named after it, with OpenTelemetry's database conventions for Redis.</summary>
-public static class CommandTracing
+internal static class CommandTracing
 {
     public static Activity? StartCommand(CommandContext context, CommandDefinition command)
     {

@@ -5,7 +5,7 @@ using RedisClone.Node.Util;
 namespace RedisClone.Node.Commands;
 
 /// <summary>CONFIG GET/SET/RESETSTAT over the node's settings (<see cref="SettingCatalog"/>).</summary>
-public static class ConfigCommands
+internal static class ConfigCommands
 {
     public static void Register(CommandBindings t)
     {

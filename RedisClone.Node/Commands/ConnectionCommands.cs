@@ -6,7 +6,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The connection family: PING, ECHO, QUIT, RESET, HELLO and AUTH.</summary>
-public static class ConnectionCommands
+internal static class ConnectionCommands
 {
     /// <summary>The Redis version the node speaks for; clients pick features from it.</summary>
     public const string RedisVersion = "7.2.4";

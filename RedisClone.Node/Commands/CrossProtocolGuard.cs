@@ -7,7 +7,7 @@ namespace RedisClone.Node.Commands;
 /// so nothing after the request line or its headers runs. Redis logs a warning at most once a minute; every attempt is
 /// counted here as well (INFO stats <c>cross_protocol_attacks</c>, reset by CONFIG RESETSTAT).
 /// </summary>
-public sealed class CrossProtocolGuard
+internal sealed class CrossProtocolGuard
 {
     private const long WarningIntervalMs = 60_000;
     private long _attacks;

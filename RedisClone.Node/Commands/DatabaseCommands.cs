@@ -3,7 +3,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Numbered databases: SELECT, DBSIZE, FLUSHDB, FLUSHALL, SWAPDB.</summary>
-public static class DatabaseCommands
+internal static class DatabaseCommands
 {
     public static void Register(CommandBindings t)
     {

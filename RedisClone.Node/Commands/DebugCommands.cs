@@ -8,7 +8,7 @@ namespace RedisClone.Node.Commands;
 /// DEBUG, gated as Redis 7 gates it (enable-debug-command: no by default, yes, or local for loopback clients only).
 /// Its one subcommand here is the cluster's fault switch, for fault-injection tests and demonstrations.
 /// </summary>
-public static class DebugCommands
+internal static class DebugCommands
 {
     private const string NotAllowed = "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.";
 

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Time to live: EXPIRE and its variants with NX/XX/GT/LT, TTL, EXPIRETIME and PERSIST.</summary>
-public static class ExpiryCommands
+internal static class ExpiryCommands
 {
     public static void Register(CommandBindings t)
     {

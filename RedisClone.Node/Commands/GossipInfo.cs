@@ -5,7 +5,7 @@ using RedisClone.Node.Cluster;
 namespace RedisClone.Node.Commands;
 
 /// <summary>INFO's Gossip section: this node's identity and, per peer, state, last-seen age and traffic.</summary>
-public static class GossipInfo
+internal static class GossipInfo
 {
     public static InfoSection Section(NodeServer server) => new("gossip", "Gossip", true, true, (text, _) => Write(text, server.Cluster));
 

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The hash family: HSET, HGET and friends, counters, random fields and HSCAN.</summary>
-public static class HashCommands
+internal static class HashCommands
 {
     /// <summary>
     /// The most elements a random-with-repetition reply (a negative count) may hold. Redis has no bound short of its

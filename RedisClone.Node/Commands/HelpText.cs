@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Commands;
 
 /// <summary>Redis's addReplyHelp: the HELP reply of container commands, as status lines.</summary>
-public static class HelpText
+internal static class HelpText
 {
     public static void Write(CommandContext c, string container, params string[] lines)
     {

@@ -4,7 +4,7 @@ using RedisClone.Node.Util;
 namespace RedisClone.Node.Commands;
 
 /// <summary>COMMAND: the command table as clients read it (COUNT, LIST, INFO, DOCS for redis-cli's hints).</summary>
-public static class IntrospectionCommands
+internal static class IntrospectionCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -7,7 +7,7 @@ using RedisClone.Node.Util;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The generic key family: existence, deletion, iteration, renaming, copying and OBJECT.</summary>
-public static class KeyCommands
+internal static class KeyCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>How a command announces the key it changed (keyspace notifications, <see cref="KeyspaceNotifier"/>).</summary>
-public static class KeyspaceNotifications
+internal static class KeyspaceNotifications
 {
     /// <summary>A command's notification about the key it changed, in the client's current database.</summary>
     public static void Notify(this CommandContext context, KeyspaceEventFlags type, string eventName, ReadOnlySpan<byte> key) =>

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Commands;
 /// "fast-command" events when a command runs latency-monitor-threshold milliseconds or longer. The node has no other
 /// event sources (no fork, no disk), and no GRAPH or HISTOGRAM subcommand.
 /// </summary>
-public static class LatencyCommands
+internal static class LatencyCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -6,7 +6,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>BLPOP, BRPOP, BLMOVE, BRPOPLPUSH and BLMPOP: the list pops that wait for an element.</summary>
-public static partial class ListCommands
+internal static partial class ListCommands
 {
     private static void RegisterBlocking(CommandBindings t)
     {

@@ -6,7 +6,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>LPOS, and the commands that pop from one list of several or move elements between lists.</summary>
-public static partial class ListCommands
+internal static partial class ListCommands
 {
     private static void Position(CommandContext c)
     {

@@ -6,7 +6,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The list family: pushes and pops at both ends, ranges, positions and moves between lists.</summary>
-public static partial class ListCommands
+internal static partial class ListCommands
 {
     public const string CountOutOfRange = "ERR value is out of range, must be positive";
 

@@ -13,7 +13,7 @@ namespace RedisClone.Node.Commands;
 /// cost in Redis 7.0 (jemalloc size classes, sds headers, robj and dictEntry), so sizes compare with redis-server;
 /// STATS maps Redis's fields onto the .NET heap, where the node can give a figure at all.
 /// </summary>
-public static class MemoryCommands
+internal static class MemoryCommands
 {
     // Redis 7.0 on 64-bit: sizeof(robj) and sizeof(dictEntry).
     private const long ObjectHeader = 16;

@@ -5,7 +5,7 @@ namespace RedisClone.Node.Commands;
 /// <see cref="MonitorFeed"/>). Like Redis, a monitor may still send commands that do not touch the keyspace
 /// (PING, INFO, ...), leaves the mode with RESET and ends with QUIT.
 /// </summary>
-public static class MonitorCommands
+internal static class MonitorCommands
 {
     public static void Register(CommandBindings t) => t.Add("monitor", Monitor);
 

@@ -14,7 +14,7 @@ namespace RedisClone.Node.Commands;
 /// client-output-buffer-limit: one that stops reading is disconnected instead of growing the node's memory
 /// (Redis holds monitors to the normal class, unlimited by default).
 /// </summary>
-public sealed class MonitorFeed(PubSubBroker pubSub)
+internal sealed class MonitorFeed(PubSubBroker pubSub)
 {
     private ClientSession[] _monitors = [];
     private volatile bool _active;

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Commands;
 /// <c>+1339518083.107412 [0 127.0.0.1:60866] "set" "k" "v"\r\n</c>, each argument quoted with Redis's repr escaping
 /// (sdscatrepr: <c>\\ \" \n \r \t \a \b</c>, printable ASCII as is, any other byte as <c>\xNN</c>).
 /// </summary>
-public static class MonitorLine
+internal static class MonitorLine
 {
     /// <summary>What Redis shows in place of an argument a command redacted (AUTH and HELLO passwords).</summary>
     public static ReadOnlySpan<byte> Redacted => "(redacted)"u8;

@@ -10,7 +10,7 @@ namespace RedisClone.Node.Commands;
 /// only while something listens; everything else is observed from existing counters when a collector asks. The meter
 /// comes from the host's <see cref="IMeterFactory"/>, which owns it and disposes it with the host.
 /// </summary>
-public sealed class NodeMetrics
+internal sealed class NodeMetrics
 {
     public const string MeterName = NodeTelemetry.SourceName;
 

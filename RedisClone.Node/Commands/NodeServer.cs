@@ -12,7 +12,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
-public sealed class NodeServer
+internal sealed class NodeServer
 {
     public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {

@@ -4,7 +4,7 @@ using RedisClone.Node.PubSub;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Pub/sub: (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PUBLISH, SPUBLISH and PUBSUB, with Redis's frames and counts.</summary>
-public static class PubSubCommands
+internal static class PubSubCommands
 {
     public static void Register(CommandBindings t)
     {

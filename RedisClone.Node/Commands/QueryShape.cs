@@ -8,7 +8,7 @@ namespace RedisClone.Node.Commands;
 /// parameter names, command names, and the command's keywords (NX, EX, MATCH, AUTH...). Everything else is a value
 /// and shows as <c>?</c>, including every argument that follows a keyword taking values (HELLO's AUTH password).
 /// </summary>
-public sealed class QueryShape
+internal sealed class QueryShape
 {
     public enum Slot : byte
     {

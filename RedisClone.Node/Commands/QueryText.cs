@@ -11,7 +11,7 @@ namespace RedisClone.Node.Commands;
 /// <see cref="MaxArguments"/> arguments and <see cref="MaxArgumentBytes"/> bytes of any one argument, and at most
 /// <see cref="MaxLength"/> characters in all, so a huge key or a long MSET costs a bounded amount.
 /// </summary>
-public static class QueryText
+internal static class QueryText
 {
     public const int MaxArguments = 32;
     public const int MaxArgumentBytes = 128;

@@ -3,7 +3,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>WAIT: the node has no replicas, so no write is ever acknowledged by one.</summary>
-public static class ReplicationCommands
+internal static class ReplicationCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -6,7 +6,7 @@ using RedisClone.Node.Observability;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Server introspection: INFO (with Redis's section and field names) and TIME.</summary>
-public static class ServerCommands
+internal static class ServerCommands
 {
     public static void Register(CommandBindings t)
     {

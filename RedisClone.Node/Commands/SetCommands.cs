@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The set family: membership, random members, moves, the algebra (SINTER, SUNION, SDIFF and their STORE forms) and SSCAN.</summary>
-public static class SetCommands
+internal static class SetCommands
 {
     public static void Register(CommandBindings t)
     {

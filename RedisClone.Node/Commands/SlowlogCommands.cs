@@ -4,7 +4,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>SLOWLOG GET/LEN/RESET/HELP over the node's <see cref="SlowLog"/> (filled by <see cref="CommandDispatcher.Run"/>).</summary>
-public static class SlowlogCommands
+internal static class SlowlogCommands
 {
     private const int DefaultCount = 10;
 

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD: sorted sets (and plain sets, scoring 1) combined.</summary>
-public static class SortedSetAlgebraCommands
+internal static class SortedSetAlgebraCommands
 {
     public static void Register(CommandBindings t)
     {

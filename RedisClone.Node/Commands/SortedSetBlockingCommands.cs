@@ -9,7 +9,7 @@ namespace RedisClone.Node.Commands;
 /// BZPOPMIN, BZPOPMAX and BZMPOP: the sorted-set pops that wait for a member, on the blocking machinery the list
 /// pops use (<see cref="BlockingRegistry"/>); served by <see cref="SortedSetPopCommands"/>'s pop.
 /// </summary>
-public static class SortedSetBlockingCommands
+internal static class SortedSetBlockingCommands
 {
     public static void Register(CommandBindings t)
     {

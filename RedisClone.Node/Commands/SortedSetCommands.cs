@@ -10,7 +10,7 @@ namespace RedisClone.Node.Commands;
 /// <see cref="SortedSetPopCommands"/>, ranges in <see cref="SortedSetRangeCommands"/>, union/intersection/difference
 /// in <see cref="SortedSetAlgebraCommands"/>.
 /// </summary>
-public static class SortedSetCommands
+internal static class SortedSetCommands
 {
     public static void Register(CommandBindings t)
     {
@@ -474,7 +474,7 @@ public static class SortedSetCommands
 }
 
 /// <summary>Writes visited elements as a reply: member, and its score when asked, as a [member, score] pair when <c>pairs</c>.</summary>
-public readonly struct ElementWriter(RespWriter reply, bool withScores, bool pairs) : IElementVisitor
+internal readonly struct ElementWriter(RespWriter reply, bool withScores, bool pairs) : IElementVisitor
 {
     public void Visit(ReadOnlySpan<byte> member, double score)
     {

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Commands;
 /// ZPOPMIN, ZPOPMAX and ZMPOP. <see cref="Pop"/> serves a key on its own, so the blocking forms (BZPOPMIN, BZPOPMAX,
 /// BZMPOP) can call it when a key they wait on gets members.
 /// </summary>
-public static class SortedSetPopCommands
+internal static class SortedSetPopCommands
 {
     public static void Register(CommandBindings t)
     {

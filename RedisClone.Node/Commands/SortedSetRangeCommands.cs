@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Sorted-set ranges: ZRANGE and its older forms, ZRANGESTORE, ZCOUNT, ZLEXCOUNT and the ZREMRANGEBY commands.</summary>
-public static class SortedSetRangeCommands
+internal static class SortedSetRangeCommands
 {
     public static void Register(CommandBindings t)
     {
@@ -340,7 +340,7 @@ public static class SortedSetRangeCommands
 }
 
 /// <summary>Adds visited elements to a new set (a store command's result), converting its encoding as the limits say.</summary>
-public struct SortedSetBuilder(SortedSetValue set, CollectionLimits limits) : IElementVisitor
+internal struct SortedSetBuilder(SortedSetValue set, CollectionLimits limits) : IElementVisitor
 {
     public readonly SortedSetValue Set => set;
 

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Sorted-set argument syntax (scores, score and lex ranges) and score replies, by Redis 7.0's rules.</summary>
-public static class SortedSetSyntax
+internal static class SortedSetSyntax
 {
     public const string NotFloat = "ERR value is not a valid float";
     public const string RangeNotFloat = "ERR min or max is not a float";

@@ -5,7 +5,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>The string family: GET, SET and friends, ranges and counters.</summary>
-public static class StringCommands
+internal static class StringCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -4,7 +4,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands;
 
 /// <summary>MULTI/EXEC/DISCARD and optimistic locking with WATCH, with Redis's QUEUED and EXECABORT behaviour.</summary>
-public static class TransactionCommands
+internal static class TransactionCommands
 {
     public static void Register(CommandBindings t)
     {

@@ -4,7 +4,7 @@ using RedisClone.Node.Storage;
 namespace RedisClone.Node.Commands;
 
 /// <summary>Value access shared by the command families.</summary>
-public static class ValueAccess
+internal static class ValueAccess
 {
     /// <summary>The string at <paramref name="key"/> (null when absent); false, with WRONGTYPE written, for another type.</summary>
     public static bool TryGetString(this CommandContext context, ReadOnlySpan<byte> key, out byte[]? value) =>

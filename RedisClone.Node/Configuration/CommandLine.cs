@@ -3,7 +3,7 @@ using System.Text;
 namespace RedisClone.Node.Configuration;
 
 /// <summary>Turns Redis-style flags (--port 6380, --port=6380) into configuration keys, with one-line errors.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     public sealed class UsageException(string message) : Exception(message);
 

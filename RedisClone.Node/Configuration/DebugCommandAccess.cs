@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Configuration;
 
 /// <summary>Who may run DEBUG: nobody, everybody, or clients on a loopback address.</summary>
-public enum DebugCommandAccess
+internal enum DebugCommandAccess
 {
     No,
     Yes,

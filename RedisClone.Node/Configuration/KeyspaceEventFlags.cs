@@ -2,7 +2,7 @@ namespace RedisClone.Node.Configuration;
 
 /// <summary>notify-keyspace-events: which keyspace notifications are published (Redis's flag letters).</summary>
 [Flags]
-public enum KeyspaceEventFlags
+internal enum KeyspaceEventFlags
 {
     None = 0,
     Keyspace = 1 << 0, // K: __keyspace@<db>__:<key> with the event as message
@@ -23,7 +23,7 @@ public enum KeyspaceEventFlags
 }
 
 /// <summary>Redis's keyspaceEventsStringToFlags and keyspaceEventsFlagsToString.</summary>
-public static class KeyspaceEvents
+internal static class KeyspaceEvents
 {
     private static readonly (char Letter, KeyspaceEventFlags Flag)[] Letters =
     [

@@ -2,7 +2,7 @@ namespace RedisClone.Node.Configuration;
 
 /// <summary>The node's settings. Each is a flag (--port), a configuration key (Redis:Port / Redis__Port) and,
 /// where Redis allows it, a CONFIG GET/SET parameter: see <see cref="SettingCatalog"/>.</summary>
-public sealed class NodeSettings
+internal sealed class NodeSettings
 {
     public int Port { get; set; } = 6379;
     public string[] Bind { get; set; } = ["127.0.0.1"];

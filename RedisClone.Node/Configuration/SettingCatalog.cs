@@ -4,7 +4,7 @@ using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Configuration;
 
-public static class SettingCatalog
+internal static class SettingCatalog
 {
     public const string Section = "Redis";
 

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Configuration;
 /// One setting: how it is named on each surface, how it parses and whether CONFIG SET may change it.
 /// <see cref="Set"/> applies a value and returns null, or returns why it cannot, worded as Redis's CONFIG SET words it.
 /// </summary>
-public sealed record SettingDescriptor(
+internal sealed record SettingDescriptor(
     string Name,
     string ConfigKey,
     string Help,

@@ -10,7 +10,7 @@ namespace RedisClone.Node.Connections;
 /// The array grows with the bytes received (to at most 8x them) and ends at exactly the declared length, so a client
 /// that declares a huge length and sends little holds little.
 /// </summary>
-public sealed class BigArgument
+internal sealed class BigArgument
 {
     public const long Threshold = 256 * 1024;
     private const int GrowthFactor = 8;

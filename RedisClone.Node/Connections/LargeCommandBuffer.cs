@@ -6,7 +6,7 @@ namespace RedisClone.Node.Connections;
 /// Holds a command too large for the transport's bounded receive buffer, outside it, so the transport keeps applying
 /// backpressure while the command's bytes arrive. It grows with the bytes received, never by a declared length.
 /// </summary>
-public sealed class LargeCommandBuffer
+internal sealed class LargeCommandBuffer
 {
     private byte[] _bytes = new byte[256 * 1024];
 

@@ -11,7 +11,7 @@ namespace RedisClone.Node.Connections;
 /// socket bound to that source address), and so does the node. An IPv4 client reaching an IPv6 listener
 /// (::ffff:127.0.0.1) is 127.0.0.1.
 /// </summary>
-public static partial class ProtectedMode
+internal static partial class ProtectedMode
 {
     /// <summary>True when a client from <paramref name="remote"/> must be refused.</summary>
     public static bool Refuses(bool protectedMode, bool hasPassword, EndPoint? remote) =>

@@ -14,7 +14,7 @@ namespace RedisClone.Node.Connections;
 /// One client's read loop: every complete command in the receive buffer runs, in order, under one hold of the
 /// keyspace lock; their replies go into the output buffer and are flushed once, after the lock is released.
 /// </summary>
-public sealed partial class RespConnection
+internal sealed partial class RespConnection
 {
     // A batch runs under one hold of the keyspace lock and is flushed once; these caps keep a huge pipeline
     // (redis-cli --pipe) from holding the lock or buffering replies without end.

@@ -8,7 +8,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Connections;
 
 /// <summary>Kestrel's seam for the RESP endpoint: one call per accepted connection, for as long as it lives.</summary>
-public sealed partial class RespConnectionHandler : ConnectionHandler
+internal sealed partial class RespConnectionHandler : ConnectionHandler
 {
     private readonly NodeServer _server;
     private readonly ILogger<RespConnectionHandler> _logger;

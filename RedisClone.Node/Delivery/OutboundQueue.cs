@@ -9,7 +9,7 @@ namespace RedisClone.Node.Delivery;
 /// flush. The queue is bounded by Redis's client-output-buffer-limit rule for pub/sub clients; a client that
 /// overruns it is disconnected and its pending frames are dropped.
 /// </summary>
-public sealed class OutboundQueue
+internal sealed class OutboundQueue
 {
     private readonly Lock _sync = new();
     private readonly Action _wake;

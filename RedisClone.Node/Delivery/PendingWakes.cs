@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Delivery;
 
 /// <summary>Queues that have frames and have not been woken yet; used by one thread at a time.</summary>
-public sealed class PendingWakes
+internal sealed class PendingWakes
 {
     private readonly List<OutboundQueue> _queues = [];
 

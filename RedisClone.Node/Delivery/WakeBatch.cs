@@ -5,7 +5,7 @@ namespace RedisClone.Node.Delivery;
 /// and wakes each once at the end, so a subscriber drains and flushes the batch's messages together instead of one
 /// by one. Outside a batch, queues wake at once.
 /// </summary>
-public static class WakeBatch
+internal static class WakeBatch
 {
     [ThreadStatic]
     private static PendingWakes? t_target;

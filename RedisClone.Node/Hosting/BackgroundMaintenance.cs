@@ -9,7 +9,7 @@ namespace RedisClone.Node.Hosting;
 /// Redis's serverCron, <c>hz</c> times a second: the active expiry sweep (so expired keys do not linger in memory),
 /// the ops/sec sample and the idle-client timeout; once a second, <see cref="MemoryTrim"/>.
 /// </summary>
-public sealed class BackgroundMaintenance : BackgroundService
+internal sealed class BackgroundMaintenance : BackgroundService
 {
     // Keys removed per database per tick before the lock is released for clients; the rest waits for the next tick.
     private const int ExpiryBudgetPerTick = 4096;

@@ -14,7 +14,7 @@ namespace RedisClone.Node.Hosting;
 /// on 2 cores (redis-benchmark -P 16 1.24-1.34M -> 1.39-1.50M ops/s, unpipelined equal or better, pub/sub equal;
 /// BENCHMARKS.md). DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT set in the environment still decides.
 /// </remarks>
-public static class InlineIo
+internal static class InlineIo
 {
     private const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
     private const string EngineThreads = "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT";

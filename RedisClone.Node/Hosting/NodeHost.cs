@@ -11,7 +11,7 @@ using RedisClone.Node.Connections;
 namespace RedisClone.Node.Hosting;
 
 /// <summary>Builds the node's ASP.NET Core host: settings, services and the Kestrel RESP endpoint(s).</summary>
-public static class NodeHost
+internal static class NodeHost
 {
     public static WebApplication Build(string[] args)
     {

@@ -5,7 +5,7 @@ namespace RedisClone.Node.Hosting;
 /// (RedisClone.AppHost) gives the node a pipe it keeps open; when the supervisor dies, even by SIGKILL, the kernel
 /// closes the pipe and the node stops rather than run on with nobody watching it.
 /// </summary>
-public sealed partial class StdinWatch(IHostApplicationLifetime lifetime, ILogger<StdinWatch> logger) : IHostedService
+internal sealed partial class StdinWatch(IHostApplicationLifetime lifetime, ILogger<StdinWatch> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {

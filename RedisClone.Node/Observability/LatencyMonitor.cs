@@ -4,7 +4,7 @@ namespace RedisClone.Node.Observability;
 /// Redis's latency monitor: per event ("command", "fast-command"), the latest 160 seconds that had a spike (the worst
 /// spike of each second) and the worst spike ever. Only touched under the keyspace lock.
 /// </summary>
-public sealed class LatencyMonitor
+internal sealed class LatencyMonitor
 {
     /// <summary>Redis's LATENCY_TS_LEN: samples kept per event.</summary>
     public const int HistoryLength = 160;

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Observability;
 
 /// <summary>One event's samples: a ring of (second, worst latency in that second), oldest overwritten first.</summary>
-public sealed class LatencySeries
+internal sealed class LatencySeries
 {
     private readonly (long UnixSeconds, long Milliseconds)[] _samples = new (long, long)[LatencyMonitor.HistoryLength];
     private int _next;

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Observability;
 /// cross-node PUBLISH is one trace. Arguments are recorded only as the sanitised db.query.text, and only when
 /// trace-query-text is on (see <see cref="QueryText"/>). With no listener, nothing is allocated.
 /// </summary>
-public static class NodeTelemetry
+internal static class NodeTelemetry
 {
     public const string SourceName = "RedisClone.Node";
 

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Observability;
 
 /// <summary>Server-wide counters for INFO stats (reset by CONFIG RESETSTAT where Redis resets them).</summary>
-public sealed class ServerStats
+internal sealed class ServerStats
 {
     private long _connectionsReceived;
     private long _commandsProcessed;

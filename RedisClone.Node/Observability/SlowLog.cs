@@ -5,13 +5,13 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Observability;
 
 /// <summary>One slow-log entry, as SLOWLOG GET shows it.</summary>
-public sealed record SlowLogEntry(long Id, long UnixSeconds, long Microseconds, byte[][] Arguments, string ClientAddress, string ClientName);
+internal sealed record SlowLogEntry(long Id, long UnixSeconds, long Microseconds, byte[][] Arguments, string ClientAddress, string ClientName);
 
 /// <summary>
 /// Redis's slow log: the latest commands that ran at least slowlog-log-slower-than microseconds, newest first, at most
 /// slowlog-max-len of them. Only touched under the keyspace lock (commands run under it), so it needs no lock of its own.
 /// </summary>
-public sealed class SlowLog
+internal sealed class SlowLog
 {
     // Redis's SLOWLOG_ENTRY_MAX_ARGC and SLOWLOG_ENTRY_MAX_STRING: a logged command keeps at most this much of its text.
     public const int MaxArguments = 32;

@@ -7,7 +7,7 @@ namespace RedisClone.Node.Protocol;
 /// lies in one segment, or into a scratch area when it had to be joined or unescaped. Valid until the
 /// next command is parsed.
 /// </summary>
-public sealed class CommandArguments
+internal sealed class CommandArguments
 {
     private ReadOnlyMemory<byte>[] _items = new ReadOnlyMemory<byte>[8];
 

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Protocol;
 
 /// <summary>Splits an inline command line into arguments with the quoting rules of Redis's sdssplitargs.</summary>
-public static class InlineSplitter
+internal static class InlineSplitter
 {
     /// <returns>false when quotes are unbalanced (or a closing quote is not followed by a space).</returns>
     public static bool Split(ReadOnlySpan<byte> line, CommandArguments args)

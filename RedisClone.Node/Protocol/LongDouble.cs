@@ -11,7 +11,7 @@ namespace RedisClone.Node.Protocol;
 /// A double cannot stand in: 0.1 + 0.2 must print "0.3", and 1e308 + 1e308 must not overflow.
 /// Values are exact <c>mantissa × 2^exponent</c>, so every step rounds once, as the hardware does.
 /// </summary>
-public readonly struct LongDouble
+internal readonly struct LongDouble
 {
     private const int MantissaBits = 64;
 

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Protocol;
 
 /// <summary>Caps applied to everything a client sends, checked before any memory is committed for it.</summary>
-public sealed class RequestLimits
+internal sealed class RequestLimits
 {
     /// <summary>Redis's PROTO_INLINE_MAX_SIZE: an inline line or a count line longer than this is refused.</summary>
     public const int InlineMaxSize = 64 * 1024;

@@ -2,7 +2,7 @@ using System.Buffers;
 
 namespace RedisClone.Node.Protocol;
 
-public enum ParseResult
+internal enum ParseResult
 {
     /// <summary>A whole command is in <see cref="CommandArguments"/> (it may have no arguments: skip it).</summary>
     Command,
@@ -17,7 +17,7 @@ public enum ParseResult
 /// Pure (no I/O, no server state) and incremental: an unfinished multibulk command is resumed where it stopped,
 /// so a command with many arguments arriving in small reads is parsed once, not once per read.
 /// </summary>
-public sealed class RequestParser
+internal sealed class RequestParser
 {
     private readonly RequestLimits _limits;
 

@@ -3,7 +3,7 @@ using System.Text;
 namespace RedisClone.Node.Protocol;
 
 /// <summary>Pre-encoded replies and the error texts shared by several commands, worded exactly as Redis words them.</summary>
-public static class RespLiterals
+internal static class RespLiterals
 {
     public static ReadOnlySpan<byte> Ok => "+OK\r\n"u8;
     public static ReadOnlySpan<byte> Queued => "+QUEUED\r\n"u8;

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace RedisClone.Node.Protocol;
 
 /// <summary>Number parsing and formatting with Redis's exact rules (string2ll, %.17g); long doubles are in <see cref="LongDouble"/>.</summary>
-public static class RespNumber
+internal static class RespNumber
 {
     private const int LongStringSize = 21;
 

@@ -8,7 +8,7 @@ namespace RedisClone.Node.Protocol;
 /// Encodes replies straight into a connection's output buffer, in RESP2 or RESP3 as the client chose.
 /// Nothing here does I/O: the connection flushes once per batch.
 /// </summary>
-public sealed class RespWriter
+internal sealed class RespWriter
 {
     private IBufferWriter<byte> _output = NullBufferWriter.Instance;
 
@@ -140,19 +140,7 @@ public sealed class RespWriter
 
     public void WriteInteger(long value) => WriteNumberLine((byte)':', value);
 
-    public void WriteBulk(ReadOnlySpan<byte> value)
-    {
-        Span<byte> span = Reserve(value.Length + 24);
-        span[0] = (byte)'$';
-        int n = 1 + RespNumber.Format(value.Length, span[1..]);
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        value.CopyTo(span[n..]);
-        n += value.Length;
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        Commit(n);
-    }
+    public void WriteBulk(ReadOnlySpan<byte> value) => Commit(RespBulk.Write(Reserve(value.Length + 24), value));
 
     public void WriteBulk(string value)
     {

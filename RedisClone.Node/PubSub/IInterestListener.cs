@@ -1,7 +1,7 @@
 namespace RedisClone.Node.PubSub;
 
 /// <summary>Told by the pub/sub broker when this node's interest changes (first subscriber in, last one out).</summary>
-public interface IInterestListener
+internal interface IInterestListener
 {
     Task InterestChanged(PubSubBroker.Kind kind, byte[] name, bool added, ulong version);
 }

@@ -8,7 +8,7 @@ namespace RedisClone.Node.PubSub;
 /// Keyspace notifications (notify-keyspace-events): <c>__keyspace@&lt;db&gt;__:&lt;key&gt;</c> carrying the event name and
 /// <c>__keyevent@&lt;db&gt;__:&lt;event&gt;</c> carrying the key, published through the ordinary broker.
 /// </summary>
-public static class KeyspaceNotifier
+internal static class KeyspaceNotifier
 {
     /// <summary>Publishes <paramref name="eventName"/> for <paramref name="key"/> if its class is enabled; nearly free when off.</summary>
     public static void Notify(PubSubBroker broker, KeyspaceEventFlags flags, KeyspaceEventFlags type, string eventName, int db, ReadOnlySpan<byte> key, Subscriber? current)

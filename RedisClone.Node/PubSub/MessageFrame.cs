@@ -1,4 +1,4 @@
-using System.Buffers.Text;
+using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.PubSub;
 
@@ -6,7 +6,7 @@ namespace RedisClone.Node.PubSub;
 /// Encodes a delivered message once, as the bytes every receiving connection will copy: <c>message</c>,
 /// <c>smessage</c> or <c>pmessage</c>, as a RESP2 array or a RESP3 push.
 /// </summary>
-public static class MessageFrame
+internal static class MessageFrame
 {
     public static ReadOnlySpan<byte> Message => "message"u8;
     public static ReadOnlySpan<byte> ShardMessage => "smessage"u8;
@@ -20,7 +20,7 @@ public static class MessageFrame
 
     private static byte[] Encode(bool resp3, ReadOnlySpan<byte> kind, ReadOnlySpan<byte> pattern, ReadOnlySpan<byte> channel, ReadOnlySpan<byte> payload, bool withPattern)
     {
-        int size = 4 + BulkSize(kind) + BulkSize(channel) + BulkSize(payload) + (withPattern ? BulkSize(pattern) : 0);
+        int size = 4 + RespBulk.Size(kind.Length) + RespBulk.Size(channel.Length) + RespBulk.Size(payload.Length) + (withPattern ? RespBulk.Size(pattern.Length) : 0);
         byte[] frame = new byte[size];
         Span<byte> span = frame;
         span[0] = resp3 ? (byte)'>' : (byte)'*';
@@ -28,31 +28,13 @@ public static class MessageFrame
         span[2] = (byte)'\r';
         span[3] = (byte)'\n';
         int n = 4;
-        n += WriteBulk(span[n..], kind);
+        n += RespBulk.Write(span[n..], kind);
         if (withPattern)
         {
-            n += WriteBulk(span[n..], pattern);
+            n += RespBulk.Write(span[n..], pattern);
         }
-        n += WriteBulk(span[n..], channel);
-        WriteBulk(span[n..], payload);
+        n += RespBulk.Write(span[n..], channel);
+        RespBulk.Write(span[n..], payload);
         return frame;
-    }
-
-    private static int DigitCount(int value) => value < 10 ? 1 : (int)Math.Floor(Math.Log10(value)) + 1;
-
-    private static int BulkSize(ReadOnlySpan<byte> value) => 1 + DigitCount(value.Length) + 2 + value.Length + 2;
-
-    private static int WriteBulk(Span<byte> span, ReadOnlySpan<byte> value)
-    {
-        span[0] = (byte)'$';
-        Utf8Formatter.TryFormat(value.Length, span[1..], out int digits);
-        int n = 1 + digits;
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        value.CopyTo(span[n..]);
-        n += value.Length;
-        span[n++] = (byte)'\r';
-        span[n++] = (byte)'\n';
-        return n;
     }
 }

@@ -11,7 +11,7 @@ namespace RedisClone.Node.PubSub;
 /// clients share it, and each frame is encoded once per protocol. Delivery hands the frame to each subscriber's
 /// bounded <see cref="OutboundQueue"/> and never waits on a socket. Empty entries leave the index at once.
 /// </summary>
-public sealed partial class PubSubBroker
+internal sealed partial class PubSubBroker
 {
     private readonly Lock _sync = new();
     private readonly Dictionary<byte[], HashSet<Subscriber>> _channels = new(ByteArrayComparer.Instance);

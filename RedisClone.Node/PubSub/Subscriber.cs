@@ -9,7 +9,7 @@ namespace RedisClone.Node.PubSub;
 /// and how to close it. The connection's other state is the client's own (<c>ClientSession</c> derives from this), so
 /// pub/sub does not depend on the connection layer.
 /// </summary>
-public abstract class Subscriber(long id, string remoteAddress)
+internal abstract class Subscriber(long id, string remoteAddress)
 {
     public long Id { get; } = id;
 

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Storage;
 
 /// <summary>Content equality for byte-array keys, with span lookups that allocate nothing.</summary>
-public sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+internal sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
 {
     public static readonly ByteArrayComparer Instance = new();
 

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// The size settings that decide a collection's encoding (Redis's hash-max-listpack-entries and friends). The node
 /// reads them when a write converts a value, so CONFIG SET applies to values written afterwards, as in Redis.
 /// </summary>
-public sealed class CollectionLimits
+internal sealed class CollectionLimits
 {
     // 512, not redis.conf's 128: what redis-server 7.0 runs with when no config file sets it (its compiled-in default).
     public long HashMaxListpackEntries { get; set; } = 512;

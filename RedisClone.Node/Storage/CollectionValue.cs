@@ -5,7 +5,7 @@ namespace RedisClone.Node.Storage;
 /// <see cref="GrowableString"/> while APPEND grows them); everything else a key holds derives from this, so TYPE,
 /// OBJECT ENCODING, COPY, SCAN's TYPE filter and MEMORY USAGE need no per-type switch.
 /// </summary>
-public abstract class CollectionValue
+internal abstract class CollectionValue
 {
     /// <summary>The name TYPE reports: "hash", "list", "set" or "zset".</summary>
     public abstract string TypeName { get; }

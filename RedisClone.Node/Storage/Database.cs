@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// One numbered database: the key table, the expiry schedule and the WATCH registrations.
 /// Every method runs under the keyspace lock. Reads expire keys lazily; <see cref="ExpireDue"/> is the active sweep.
 /// </summary>
-public sealed class Database
+internal sealed class Database
 {
     private readonly Keyspace _keyspace;
     private KeyTable _table = new();
@@ -436,7 +436,7 @@ public sealed class Database
 }
 
 /// <summary>One client's WATCH of one key (Redis's watchedKey).</summary>
-public sealed class WatchedKey(IWatcher watcher, byte[] key, bool expired)
+internal sealed class WatchedKey(IWatcher watcher, byte[] key, bool expired)
 {
     public IWatcher Watcher { get; } = watcher;
 
@@ -450,7 +450,7 @@ public sealed class WatchedKey(IWatcher watcher, byte[] key, bool expired)
 }
 
 /// <summary>A client with a pending WATCH.</summary>
-public interface IWatcher
+internal interface IWatcher
 {
     void WatchedKeyModified();
 }

@@ -7,7 +7,7 @@ namespace RedisClone.Node.Storage;
 /// (<see cref="Database.ReadValueAt"/>), once, so every other command keeps working on plain arrays and the spare
 /// room lasts only while the value is being grown.
 /// </summary>
-public sealed class GrowableString
+internal sealed class GrowableString
 {
     /// <summary>Below this a buffer doubles, as sds does below SDS_MAX_PREALLOC (1 MB); above, it grows by half.</summary>
     public const int DoublingLimit = 1024 * 1024;

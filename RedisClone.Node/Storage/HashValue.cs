@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// A hash: fields and values packed in a <see cref="PackedStore"/>, compact ("listpack", insertion order) until Redis
 /// 7.0's rules convert it, once, to the indexed layout ("hashtable").
 /// </summary>
-public sealed class HashValue : CollectionValue
+internal sealed class HashValue : CollectionValue
 {
     private readonly PackedStore _store;
 

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Storage;
 
 /// <summary>Told when a key that clients may be blocked on gets a value they could pop (Redis's signalKeyAsReady).</summary>
-public interface IKeyReadyListener
+internal interface IKeyReadyListener
 {
     /// <summary>Whether anyone waits on any key: when not, writes skip the call.</summary>
     bool Any { get; }

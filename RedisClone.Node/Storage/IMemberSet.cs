@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// A plain set seen as a sorted set whose members all score 1: how ZUNION, ZINTER, ZDIFF and ZINTERCARD read a set
 /// given as input, as Redis does. The set type implements it.
 /// </summary>
-public interface IMemberSet
+internal interface IMemberSet
 {
     int Count { get; }
 

@@ -8,7 +8,7 @@ namespace RedisClone.Node.Storage;
 /// table grows or shrinks in between, and random sampling for RANDOMKEY.
 /// Entries live in one struct array chained by index, so a key costs one slot rather than an object.
 /// </summary>
-public sealed class KeyTable
+internal sealed class KeyTable
 {
     /// <summary>
     /// "No TTL". Not long.MaxValue: PXAT 9223372036854775807 is a real due time. A stored due time is always positive

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// All databases of the node and the one lock that makes every command atomic, as Redis's single thread does.
 /// Connections take <see cref="Sync"/> around a batch of parsed commands and release it before any I/O.
 /// </summary>
-public sealed class Keyspace
+internal sealed class Keyspace
 {
     private Database[] _databases;
 
@@ -77,7 +77,7 @@ public sealed class Keyspace
 }
 
 /// <summary>Counters reported by INFO stats and reset by CONFIG RESETSTAT.</summary>
-public sealed class KeyspaceStats
+internal sealed class KeyspaceStats
 {
     public long ExpiredKeys { get; set; }
     public long KeyspaceHits { get; set; }

@@ -1,6 +1,6 @@
 namespace RedisClone.Node.Storage;
 
-public sealed partial class ListValue
+internal sealed partial class ListValue
 {
     /// <summary>How an entry is laid out: [LEB128 length][bytes][the LEB128 length reversed].</summary>
     private static class Entry

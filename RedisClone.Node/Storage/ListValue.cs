@@ -8,7 +8,7 @@ namespace RedisClone.Node.Storage;
 /// A node holds up to list-max-listpack-size (bytes when negative, entries when positive); an element bigger than
 /// the node limit gets a node of its own.
 /// </summary>
-public sealed partial class ListValue : CollectionValue
+internal sealed partial class ListValue : CollectionValue
 {
     // The node ring: _ring.Length is a power of two; node i of the list is at (_head + i) & mask.
     private Node[] _ring = new Node[1];

@@ -13,7 +13,7 @@ namespace RedisClone.Node.Storage;
 /// sees a trickle of writes is not collected over and over; a trim that returned much, or 64 MB allocated since the
 /// last one (big churn: much may be free), brings the wait back to 2 s.
 /// </summary>
-public sealed class MemoryTrim
+internal sealed class MemoryTrim
 {
     public const long QuietInputBytes = 1024 * 1024;
     public const long QuietCommands = 1000;

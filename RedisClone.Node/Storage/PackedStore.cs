@@ -15,7 +15,7 @@ namespace RedisClone.Node.Storage;
 /// An element is addressed by a handle: its record offset in the compact layout, its index slot in the indexed one.
 /// Handles are valid until the next change.
 /// </summary>
-public sealed class PackedStore
+internal sealed class PackedStore
 {
     private const int MinBuckets = 8;
 

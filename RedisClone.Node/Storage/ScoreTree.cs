@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Storage;
 
 /// <summary>A monotone test over the (score, member) order: true for a prefix of the elements, false after it.</summary>
-public interface IElementBound
+internal interface IElementBound
 {
     bool IsBefore(double score, ReadOnlySpan<byte> member);
 }

@@ -7,7 +7,7 @@ namespace RedisClone.Node.Storage;
 /// there are at most set-max-intset-entries of them, else, for good, a "hashtable" (members packed in a
 /// <see cref="PackedStore"/>). Members are addressed by handles: an index into the intset, or the store's handle.
 /// </summary>
-public sealed class SetValue : CollectionValue, IMemberSet
+internal sealed class SetValue : CollectionValue, IMemberSet
 {
     private long[] _ints;
     private int _intCount;

@@ -1,7 +1,7 @@
 namespace RedisClone.Node.Storage;
 
 /// <summary>Receives the elements of a range walk, in the walk's order.</summary>
-public interface IElementVisitor
+internal interface IElementVisitor
 {
     void Visit(ReadOnlySpan<byte> member, double score);
 }
@@ -11,7 +11,7 @@ public interface IElementVisitor
 /// Redis 7.0, to a member index plus an order-statistics tree (Redis's "skiplist" encoding, by name) when it gets more
 /// than zset-max-listpack-entries elements or a member longer than zset-max-listpack-value bytes.
 /// </summary>
-public sealed class SortedSetValue : CollectionValue
+internal sealed class SortedSetValue : CollectionValue
 {
     private PackedSortedSet? _packed;
     private MemberIndex? _index;

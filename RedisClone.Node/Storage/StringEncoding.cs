@@ -4,7 +4,7 @@ namespace RedisClone.Node.Storage;
 /// How a string value was made, which decides what OBJECT ENCODING reports: Redis keeps an encoding on each value
 /// and the same bytes can be "int", "embstr" or "raw" depending on the command that stored them.
 /// </summary>
-public enum StringEncoding : byte
+internal enum StringEncoding : byte
 {
     /// <summary>Stored as a client sent it (SET, MSET, GETSET, INCR...): Redis's tryObjectEncoding picks int, embstr or raw.</summary>
     Auto,

@@ -4,7 +4,7 @@ namespace RedisClone.Node.Util;
 /// Redis's stringmatchlen: '*', '?', '[...]' with '^' and ranges, '\' escapes; byte-wise. Recursion is capped
 /// (as Redis caps it) and a failed '*' stops retrying longer matches, so a hostile pattern cannot hang the node.
 /// </summary>
-public static class GlobMatcher
+internal static class GlobMatcher
 {
     private const int MaxNesting = 1000;
 

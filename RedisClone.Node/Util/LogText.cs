@@ -6,7 +6,7 @@ namespace RedisClone.Node.Util;
 /// Client bytes made safe for a log line: CR, LF, tab and backslash as \r \n \t \\, every other control byte and every
 /// byte above 0x7e as \xHH, so that nothing a client sends can end a log line or start a forged one.
 /// </summary>
-public static class LogText
+internal static class LogText
 {
     /// <summary>Escapes a string whose chars are bytes (Latin-1, as the parser's error texts are) or plain text.</summary>
     public static string Escape(string text)

@@ -2,7 +2,7 @@ using System.Net;
 
 namespace RedisClone.Node.Util;
 
-public static class Loopback
+internal static class Loopback
 {
     /// <summary>Redis's connIsLocal for TCP: the peer is 127.0.0.1 or ::1; an unknown peer is not local (fail closed).</summary>
     public static bool IsLocal(IPAddress? address)

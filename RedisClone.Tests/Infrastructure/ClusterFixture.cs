@@ -14,11 +14,11 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Extra flags for every node.</summary>
     protected virtual string[] ExtraArgs => ["--cluster-heartbeat-ms", "100", "--cluster-suspect-ms", "1000", "--cluster-dead-ms", "4000"];
 
-    public IReadOnlyList<NodeServer> Nodes => _apps.Select(a => a.Services.GetRequiredService<NodeServer>()).ToList();
+    internal IReadOnlyList<NodeServer> Nodes => _apps.Select(a => a.Services.GetRequiredService<NodeServer>()).ToList();
 
-    public NodeServer this[int index] => Nodes[index];
+    internal NodeServer this[int index] => Nodes[index];
 
-    public ClusterNode Cluster(int index) => Nodes[index].Cluster!;
+    internal ClusterNode Cluster(int index) => Nodes[index].Cluster!;
 
     public int Port(int index) => Nodes[index].BoundPort;
 

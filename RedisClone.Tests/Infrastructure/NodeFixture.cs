@@ -21,7 +21,7 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
-    public NodeServer Server => _app!.Services.GetRequiredService<NodeServer>();
+    internal NodeServer Server => _app!.Services.GetRequiredService<NodeServer>();
 
     public string Endpoint => $"127.0.0.1:{Port}";
 

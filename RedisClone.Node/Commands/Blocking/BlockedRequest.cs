@@ -11,7 +11,7 @@ namespace RedisClone.Node.Commands.Blocking;
 /// reply is written into the request's own buffer by whichever thread serves it (under the keyspace lock); the
 /// blocked client's connection copies it out once <see cref="IsDone"/>, so no other thread touches its output.
 /// </summary>
-public abstract class BlockedRequest : ClientWait
+internal abstract class BlockedRequest : ClientWait
 {
     private readonly ArrayBufferWriter<byte> _replyBuffer = new(64);
     private volatile bool _done;

@@ -9,7 +9,7 @@ namespace RedisClone.Node.Commands.Blocking;
 /// A blocked client costs no thread: its connection awaits <see cref="BlockedRequest.IsDone"/> and is woken through
 /// <see cref="ClientSession.Wake"/>; timeouts come from one timer set to the earliest deadline.
 /// </summary>
-public sealed class BlockingRegistry : IKeyReadyListener
+internal sealed class BlockingRegistry : IKeyReadyListener
 {
     private readonly NodeServer _server;
     private readonly Dictionary<byte[], LinkedList<BlockedRequest>>[] _waiters;

@@ -3,7 +3,7 @@ using RedisClone.Node.Protocol;
 namespace RedisClone.Node.Commands.Blocking;
 
 /// <summary>Redis's getTimeoutFromObjectOrReply for the seconds-with-decimals timeout of the blocking commands.</summary>
-public static class BlockingTimeout
+internal static class BlockingTimeout
 {
     public const string NotAFloat = "ERR timeout is not a float or out of range";
     public const string Negative = "ERR timeout is negative";
