@@ -312,10 +312,21 @@ internal static class StringCommands
             c.WrongArity();
             return;
         }
+        Database db = c.Db;
         for (int i = 1; i < c.Args.Count; i += 2)
         {
-            c.Db.Set(c.Args[i], ValueArray(c, i + 1));
-            c.Notify(KeyspaceEventFlags.Strings, "set", c.Args[i]);
+            ReadOnlySpan<byte> key = c.Args[i];
+            int slot = db.Lookup(key, touch: false);
+            // As SET: a big argument's own array is kept; an overwrite of the same length reuses the old bytes.
+            if (c.Args.TryTakeWhole(i + 1, out byte[] whole))
+            {
+                db.StoreString(slot, key, whole);
+            }
+            else
+            {
+                db.SetString(slot, key, c.Args[i + 1]);
+            }
+            c.Notify(KeyspaceEventFlags.Strings, "set", key);
         }
         c.Reply.WriteOk();
     }
