@@ -46,7 +46,7 @@ internal static class ClientCommands
             withError = c.ArgIs(3, "ERROR"u8);
             if (!withError && !c.ArgIs(3, "TIMEOUT"u8))
             {
-                c.Reply.WriteError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                c.Reply.WriteError(RespLiterals.ClientUnblockBadReason);
                 return;
             }
         }
@@ -176,7 +176,7 @@ internal static class ClientCommands
                     // Only a non-integer is an error: an id no client has (0 and negatives included) lists nothing.
                     if (!RespNumber.TryParseInt64(c.Args[i], out long id))
                     {
-                        c.Reply.WriteError("ERR Invalid client ID");
+                        c.Reply.WriteError(RespLiterals.InvalidClientId);
                         return;
                     }
                     ids.Add(id);
@@ -219,7 +219,7 @@ internal static class ClientCommands
             ClientSession? target = c.Server.Clients.All.FirstOrDefault(cl => cl.RemoteAddress == address);
             if (target is null)
             {
-                c.Reply.WriteError("ERR No such client");
+                c.Reply.WriteError(RespLiterals.NoSuchClient);
                 return;
             }
             c.Server.Blocking.Cancel(target); // a killed client is not served what a later push brings
@@ -241,7 +241,7 @@ internal static class ClientCommands
             {
                 if (!RespNumber.TryParseInt64(c.Args[i + 1], out long id) || id <= 0)
                 {
-                    c.Reply.WriteError("ERR client-id should be greater than 0");
+                    c.Reply.WriteError(RespLiterals.ClientIdNotPositive);
                     return;
                 }
                 targets = targets.Where(cl => cl.Id == id);

@@ -1,3 +1,5 @@
+using RedisClone.Node.Protocol;
+
 namespace RedisClone.Node.Commands;
 
 /// <summary>
@@ -24,5 +26,5 @@ internal static class ClusterCommands
         }
     }
 
-    private static void Disabled(CommandContext c) => c.Reply.WriteError("ERR This instance has cluster support disabled");
+    private static void Disabled(CommandContext c) => c.Reply.WriteError(RespLiterals.ClusterSupportDisabled);
 }

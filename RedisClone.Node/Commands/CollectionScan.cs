@@ -19,7 +19,7 @@ internal static class CollectionScan
         {
             return true;
         }
-        c.Reply.WriteError("ERR invalid cursor");
+        c.Reply.WriteError(RespLiterals.InvalidCursor);
         return false;
     }
 

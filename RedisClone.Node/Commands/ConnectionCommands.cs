@@ -76,7 +76,7 @@ internal static class ConnectionCommands
         {
             if (!RespNumber.TryParseInt64(c.Args[1], out long requested))
             {
-                c.Reply.WriteError("ERR Protocol version is not an integer or out of range");
+                c.Reply.WriteError(RespLiterals.ProtocolVersionNotInteger);
                 return;
             }
             if (requested is < 2 or > 3)
@@ -119,7 +119,7 @@ internal static class ConnectionCommands
         }
         if (!c.Client.Authenticated)
         {
-            c.Reply.WriteError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            c.Reply.WriteError(RespLiterals.HelloNeedsAuth);
             return;
         }
         if (name is not null)
@@ -160,7 +160,7 @@ internal static class ConnectionCommands
         string password = c.ArgString(c.Args.Count - 1);
         if (c.Args.Count == 2 && c.Server.Settings.RequirePass is null)
         {
-            c.Reply.WriteError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+            c.Reply.WriteError(RespLiterals.AuthWithoutPassword);
             return;
         }
         if (TryAuthenticate(c, user, password))

@@ -1,5 +1,6 @@
 using System.Net;
 using RedisClone.Node.Configuration;
+using RedisClone.Node.Protocol;
 using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands;
@@ -50,12 +51,12 @@ internal static class DebugCommands
         }
         if (milliseconds is < 0 or > 3_600_000)
         {
-            c.Reply.WriteError("ERR milliseconds must be between 0 and 3600000");
+            c.Reply.WriteError(RespLiterals.LatencyThresholdOutOfRange);
             return;
         }
         if (c.Server.Cluster is not { } cluster)
         {
-            c.Reply.WriteError("ERR this node is not part of a cluster");
+            c.Reply.WriteError(RespLiterals.NotInCluster);
             return;
         }
         cluster.CutLinks(TimeSpan.FromMilliseconds(milliseconds));

@@ -60,12 +60,12 @@ internal static class ExpiryCommands
         }
         if (condition.HasFlag(Condition.Nx) && (condition & (Condition.Xx | Condition.Gt | Condition.Lt)) != 0)
         {
-            c.Reply.WriteError("ERR NX and XX, GT or LT options at the same time are not compatible");
+            c.Reply.WriteError(RespLiterals.NxWithXxGtLtIncompatible);
             return;
         }
         if (condition.HasFlag(Condition.Gt) && condition.HasFlag(Condition.Lt))
         {
-            c.Reply.WriteError("ERR GT and LT options at the same time are not compatible");
+            c.Reply.WriteError(RespLiterals.GtAndLtIncompatible);
             return;
         }
         if (!c.TryInteger(2, out long when))

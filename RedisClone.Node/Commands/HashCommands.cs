@@ -241,7 +241,7 @@ internal static class HashCommands
         int handle = hash.Find(c.Args[2]);
         if (handle >= 0 && !RespNumber.TryParseInt64(hash.Entries.Value(handle), out current))
         {
-            c.Reply.WriteError("ERR hash value is not an integer");
+            c.Reply.WriteError(RespLiterals.HashValueNotInteger);
             return;
         }
         if ((by > 0 && current > long.MaxValue - by) || (by < 0 && current < long.MinValue - by))
@@ -266,7 +266,7 @@ internal static class HashCommands
         }
         if (!by.IsFinite)
         {
-            c.Reply.WriteError("ERR value is NaN or Infinity");
+            c.Reply.WriteError(RespLiterals.ValueIsNaN);
             return;
         }
         if (!TryWritable(c, out HashValue hash, out _))
@@ -277,13 +277,13 @@ internal static class HashCommands
         int handle = hash.Find(c.Args[2]);
         if (handle >= 0 && !LongDouble.TryParse(hash.Entries.Value(handle), out current))
         {
-            c.Reply.WriteError("ERR hash value is not a float");
+            c.Reply.WriteError(RespLiterals.HashValueNotFloat);
             return;
         }
         LongDouble result = LongDouble.Add(current, by);
         if (!result.IsFinite)
         {
-            c.Reply.WriteError("ERR increment would produce NaN or Infinity");
+            c.Reply.WriteError(RespLiterals.IncrementWouldBeNaN);
             return;
         }
         byte[] text = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());
@@ -324,13 +324,13 @@ internal static class HashCommands
             withValues = true;
             if (requested is < -long.MaxValue / 2 or > long.MaxValue / 2)
             {
-                c.Reply.WriteError("ERR value is out of range");
+                c.Reply.WriteError(RespLiterals.ValueOutOfRange);
                 return;
             }
         }
         if (-requested > MaxRandomReplyElements)
         {
-            c.Reply.WriteError("ERR value is out of range");
+            c.Reply.WriteError(RespLiterals.ValueOutOfRange);
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out _, out HashValue? hash))
@@ -383,7 +383,7 @@ internal static class HashCommands
         }
         if (count == long.MinValue)
         {
-            c.Reply.WriteError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            c.Reply.WriteError(RespLiterals.ValueOutOfInt64Range);
             return false;
         }
         return true;

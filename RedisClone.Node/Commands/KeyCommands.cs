@@ -132,7 +132,7 @@ internal static class KeyCommands
     {
         if (!TryParseCursor(c.Args[1], out ulong cursor))
         {
-            c.Reply.WriteError("ERR invalid cursor");
+            c.Reply.WriteError(RespLiterals.InvalidCursor);
             return;
         }
         byte[]? pattern = null;
@@ -308,7 +308,7 @@ internal static class KeyCommands
         }
         if (target == c.Db && c.Args[1].SequenceEqual(c.Args[2]))
         {
-            c.Reply.WriteError("ERR source and destination objects are the same");
+            c.Reply.WriteError(RespLiterals.SourceIsDestination);
             return;
         }
         int slot = c.Db.Lookup(c.Args[1], touch: false);
@@ -350,7 +350,7 @@ internal static class KeyCommands
         Database target = c.Keyspace[index];
         if (target == c.Db)
         {
-            c.Reply.WriteError("ERR source and destination objects are the same");
+            c.Reply.WriteError(RespLiterals.SourceIsDestination);
             return;
         }
         int slot = c.Db.Lookup(c.Args[1], touch: false);
@@ -432,7 +432,7 @@ internal static class KeyCommands
         if (TryObjectSlot(c, out _))
         {
             // The node has no maxmemory policy, so like Redis under an LRU/no-eviction policy it tracks no frequency.
-            c.Reply.WriteError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            c.Reply.WriteError(RespLiterals.LfuPolicyNotSelected);
         }
     }
 

@@ -22,7 +22,7 @@ internal static partial class ListCommands
                 }
                 if (rank == 0)
                 {
-                    c.Reply.WriteError("ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+                    c.Reply.WriteError(RespLiterals.RankCannotBeZero);
                     return;
                 }
             }
@@ -34,7 +34,7 @@ internal static partial class ListCommands
                 }
                 if (count < 0)
                 {
-                    c.Reply.WriteError("ERR COUNT can't be negative");
+                    c.Reply.WriteError(RespLiterals.CountCannotBeNegative);
                     return;
                 }
             }
@@ -46,7 +46,7 @@ internal static partial class ListCommands
                 }
                 if (maxLength < 0)
                 {
-                    c.Reply.WriteError("ERR MAXLEN can't be negative");
+                    c.Reply.WriteError(RespLiterals.MaxlenCannotBeNegative);
                     return;
                 }
             }
@@ -226,7 +226,7 @@ internal static partial class ListCommands
         count = -1;
         if (!RespNumber.TryParseInt64(c.Args[numKeysIndex], out long numKeys) || numKeys < 1)
         {
-            c.Reply.WriteError("ERR numkeys should be greater than 0");
+            c.Reply.WriteError(RespLiterals.NumkeysNotPositive);
             return false;
         }
         if (numKeys >= c.Args.Count - numKeysIndex - 1)
@@ -246,7 +246,7 @@ internal static partial class ListCommands
             {
                 if (!RespNumber.TryParseInt64(c.Args[++i], out count) || count < 1)
                 {
-                    c.Reply.WriteError("ERR count should be greater than 0");
+                    c.Reply.WriteError(RespLiterals.CountNotPositive);
                     return false;
                 }
             }

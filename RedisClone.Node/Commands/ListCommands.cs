@@ -230,7 +230,7 @@ internal static partial class ListCommands
         }
         if (list is null)
         {
-            c.Reply.WriteError("ERR no such key");
+            c.Reply.WriteError(RespLiterals.NoSuchKey);
             return;
         }
         if (!c.TryInteger(2, out long index))
@@ -243,7 +243,7 @@ internal static partial class ListCommands
         }
         if (index < 0 || index >= list.Count)
         {
-            c.Reply.WriteError("ERR index out of range");
+            c.Reply.WriteError(RespLiterals.IndexOutOfRange);
             return;
         }
         list.Set((int)index, c.Args[3]);

@@ -1,3 +1,5 @@
+using RedisClone.Node.Protocol;
+
 namespace RedisClone.Node.Commands;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal static class MonitorCommands
     {
         if (c.RunningTransaction)
         {
-            c.Reply.WriteError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            c.Reply.WriteError(RespLiterals.MonitorNotAllowedDenyBlocking);
             return;
         }
         if (c.Client.IsMonitor)

@@ -22,12 +22,12 @@ internal static class ReplicationCommands
         }
         if (!RespNumber.TryParseInt64(c.Args[2], out long timeout))
         {
-            c.Reply.WriteError("ERR timeout is not an integer or out of range");
+            c.Reply.WriteError(RespLiterals.TimeoutNotInteger);
             return;
         }
         if (timeout < 0)
         {
-            c.Reply.WriteError("ERR timeout is negative");
+            c.Reply.WriteError(RespLiterals.TimeoutNegative);
             return;
         }
         c.Reply.WriteRaw(RespLiterals.Zero);

@@ -177,7 +177,7 @@ internal static class SetCommands
     {
         if (!RespNumber.TryParseInt64(c.Args[2], out long requested) || requested < 0)
         {
-            c.Reply.WriteError("ERR value is out of range, must be positive");
+            c.Reply.WriteError(RespLiterals.ValueNotPositive);
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out int slot, out SetValue? set))
@@ -266,7 +266,7 @@ internal static class SetCommands
         }
         if (-requested > HashCommands.MaxRandomReplyElements)
         {
-            c.Reply.WriteError("ERR value is out of range");
+            c.Reply.WriteError(RespLiterals.ValueOutOfRange);
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out _, out SetValue? set))
@@ -412,12 +412,12 @@ internal static class SetCommands
     {
         if (!RespNumber.TryParseInt64(c.Args[1], out long keyCount) || keyCount < 1)
         {
-            c.Reply.WriteError("ERR numkeys should be greater than 0");
+            c.Reply.WriteError(RespLiterals.NumkeysNotPositive);
             return;
         }
         if (keyCount > c.Args.Count - 2)
         {
-            c.Reply.WriteError("ERR Number of keys can't be greater than number of args");
+            c.Reply.WriteError(RespLiterals.NumkeysAboveArguments);
             return;
         }
         int end = 2 + (int)keyCount;
@@ -428,7 +428,7 @@ internal static class SetCommands
             {
                 if (!RespNumber.TryParseInt64(c.Args[++i], out limit) || limit < 0)
                 {
-                    c.Reply.WriteError("ERR LIMIT can't be negative");
+                    c.Reply.WriteError(RespLiterals.LimitCannotBeNegative);
                     return;
                 }
             }

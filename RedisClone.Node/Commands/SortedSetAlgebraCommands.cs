@@ -150,7 +150,7 @@ internal static class SortedSetAlgebraCommands
                 {
                     if (!SortedSetSyntax.TryParseScore(c.Args[j], out double weight))
                     {
-                        c.Reply.WriteError("ERR weight value is not a float");
+                        c.Reply.WriteError(RespLiterals.WeightNotFloat);
                         return;
                     }
                     sources[i].Weight = weight;
@@ -188,7 +188,7 @@ internal static class SortedSetAlgebraCommands
                 j++;
                 if (!RespNumber.TryParseInt64(c.Args[j], out limit) || limit < 0)
                 {
-                    c.Reply.WriteError("ERR LIMIT can't be negative");
+                    c.Reply.WriteError(RespLiterals.LimitCannotBeNegative);
                     return;
                 }
                 j++;

@@ -82,17 +82,17 @@ internal static class SortedSetCommands
         bool incr = flags.HasFlag(AddFlags.Incr);
         if (nx && xx)
         {
-            c.Reply.WriteError("ERR XX and NX options at the same time are not compatible");
+            c.Reply.WriteError(RespLiterals.XxAndNxIncompatible);
             return;
         }
         if ((gt && nx) || (lt && nx) || (gt && lt))
         {
-            c.Reply.WriteError("ERR GT, LT, and/or NX options at the same time are not compatible");
+            c.Reply.WriteError(RespLiterals.GtLtAndNxIncompatible);
             return;
         }
         if (incr && elements > 1)
         {
-            c.Reply.WriteError("ERR INCR option supports a single increment-element pair");
+            c.Reply.WriteError(RespLiterals.IncrSinglePairOnly);
             return;
         }
         double[]? rented = elements > 32 ? System.Buffers.ArrayPool<double>.Shared.Rent(elements) : null;
@@ -365,7 +365,7 @@ internal static class SortedSetCommands
             long picks = -count;
             if (picks > int.MaxValue / 2)
             {
-                c.Reply.WriteError("ERR value is out of range");
+                c.Reply.WriteError(RespLiterals.ValueOutOfRange);
                 return;
             }
             c.Reply.WriteArrayHeader(withScores && !pairs ? (int)picks * 2 : (int)picks);

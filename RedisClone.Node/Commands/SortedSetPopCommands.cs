@@ -89,7 +89,7 @@ internal static class SortedSetPopCommands
         {
             if (!RespNumber.TryParseInt64(c.Args[2], out count) || count < 0)
             {
-                c.Reply.WriteError("ERR value is out of range, must be positive");
+                c.Reply.WriteError(RespLiterals.ValueNotPositive);
                 return;
             }
         }
@@ -134,7 +134,7 @@ internal static class SortedSetPopCommands
         count = -1;
         if (!RespNumber.TryParseInt64(c.Args[numKeysIndex], out long numKeys) || numKeys < 1)
         {
-            c.Reply.WriteError("ERR numkeys should be greater than 0");
+            c.Reply.WriteError(RespLiterals.NumkeysNotPositive);
             return false;
         }
         if (numKeys > c.Args.Count - numKeysIndex - 2)
@@ -164,7 +164,7 @@ internal static class SortedSetPopCommands
                 j++;
                 if (!RespNumber.TryParseInt64(c.Args[j], out count) || count < 1)
                 {
-                    c.Reply.WriteError("ERR count should be greater than 0");
+                    c.Reply.WriteError(RespLiterals.CountNotPositive);
                     return false;
                 }
             }

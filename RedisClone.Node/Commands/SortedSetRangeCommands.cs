@@ -103,12 +103,12 @@ internal static class SortedSetRangeCommands
         }
         if (limit != -1 && type == RangeType.Rank)
         {
-            c.Reply.WriteError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+            c.Reply.WriteError(RespLiterals.LimitNeedsByScoreOrByLex);
             return;
         }
         if (withScores && type == RangeType.Lex)
         {
-            c.Reply.WriteError("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+            c.Reply.WriteError(RespLiterals.WithScoresWithByLex);
             return;
         }
         bool reverse = direction == Direction.Reverse;

@@ -7,7 +7,7 @@ namespace RedisClone.Node.Commands;
 /// <summary>Sorted-set argument syntax (scores, score and lex ranges) and score replies, by Redis 7.0's rules.</summary>
 internal static class SortedSetSyntax
 {
-    public const string NotFloat = "ERR value is not a valid float";
+    public const string NotFloat = RespLiterals.NotFloat;
     public const string RangeNotFloat = "ERR min or max is not a float";
     public const string RangeNotLex = "ERR min or max not valid string range item";
     public const string ResultIsNaN = "ERR resulting score is not a number (NaN)";

@@ -463,7 +463,7 @@ internal static class StringCommands
         }
         if (offset < 0)
         {
-            c.Reply.WriteError("ERR offset is out of range");
+            c.Reply.WriteError(RespLiterals.OffsetOutOfRange);
             return;
         }
         int slot = c.Db.Lookup(c.Args[1]);
@@ -526,7 +526,7 @@ internal static class StringCommands
         }
         if (by == long.MinValue)
         {
-            c.Reply.WriteError("ERR decrement would overflow");
+            c.Reply.WriteError(RespLiterals.DecrementWouldOverflow);
             return;
         }
         IncrementBy(c, -by);
@@ -571,7 +571,7 @@ internal static class StringCommands
         LongDouble result = LongDouble.Add(current, by);
         if (!result.IsFinite)
         {
-            c.Reply.WriteError("ERR increment would produce NaN or Infinity");
+            c.Reply.WriteError(RespLiterals.IncrementWouldBeNaN);
             return;
         }
         byte[] stored = System.Text.Encoding.ASCII.GetBytes(result.ToHumanString());

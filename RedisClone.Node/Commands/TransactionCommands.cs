@@ -19,7 +19,7 @@ internal static class TransactionCommands
     {
         if (c.Client.InMulti)
         {
-            c.Reply.WriteError("ERR MULTI calls can not be nested");
+            c.Reply.WriteError(RespLiterals.MultiCannotBeNested);
             return;
         }
         c.Client.BeginMulti();
@@ -30,7 +30,7 @@ internal static class TransactionCommands
     {
         if (!c.Client.InMulti)
         {
-            c.Reply.WriteError("ERR DISCARD without MULTI");
+            c.Reply.WriteError(RespLiterals.DiscardWithoutMulti);
             return;
         }
         c.Client.EndMulti();
@@ -42,7 +42,7 @@ internal static class TransactionCommands
     {
         if (c.Client.InMulti)
         {
-            c.Reply.WriteError("ERR WATCH inside MULTI is not allowed");
+            c.Reply.WriteError(RespLiterals.WatchInsideMultiNotAllowed);
             return;
         }
         for (int i = 1; i < c.Args.Count; i++)
@@ -63,7 +63,7 @@ internal static class TransactionCommands
         ClientSession client = c.Client;
         if (!client.InMulti)
         {
-            c.Reply.WriteError("ERR EXEC without MULTI");
+            c.Reply.WriteError(RespLiterals.ExecWithoutMulti);
             return;
         }
         List<byte[][]> queued = client.Queued!;

@@ -371,7 +371,7 @@ internal sealed partial class RespConnection
         {
             // A handler bug must cost this one command, never the node or the other clients.
             LogCommandFailed(ex, LogText.Escape(_context.ArgString(0)));
-            _writer.WriteError("ERR internal error while running the command");
+            _writer.WriteError(RespLiterals.InternalError);
         }
     }
 

@@ -34,6 +34,55 @@ internal static class RespLiterals
     public const string ExecAbort = "EXECABORT Transaction discarded because of previous errors.";
     public const string NoProto = "NOPROTO unsupported protocol version";
 
+    // Error texts the commands write, each as redis-server 7.0.15 words it.
+    public const string AuthWithoutPassword = "ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?";
+    public const string LfuPolicyNotSelected = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+    public const string ClientUnblockBadReason = "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+    public const string CountCannotBeNegative = "ERR COUNT can't be negative";
+    public const string DiscardWithoutMulti = "ERR DISCARD without MULTI";
+    public const string ExecWithoutMulti = "ERR EXEC without MULTI";
+    public const string GtAndLtIncompatible = "ERR GT and LT options at the same time are not compatible";
+    public const string GtLtAndNxIncompatible = "ERR GT, LT, and/or NX options at the same time are not compatible";
+    public const string IncrSinglePairOnly = "ERR INCR option supports a single increment-element pair";
+    public const string InvalidClientId = "ERR Invalid client ID";
+    public const string LimitCannotBeNegative = "ERR LIMIT can't be negative";
+    public const string MaxlenCannotBeNegative = "ERR MAXLEN can't be negative";
+    public const string MonitorNotAllowedDenyBlocking = "ERR MONITOR isn't allowed for DENY BLOCKING client";
+    public const string MultiCannotBeNested = "ERR MULTI calls can not be nested";
+    public const string NxWithXxGtLtIncompatible = "ERR NX and XX, GT or LT options at the same time are not compatible";
+    public const string NoSuchClient = "ERR No such client";
+    public const string NumkeysAboveArguments = "ERR Number of keys can't be greater than number of args";
+    public const string ProtocolVersionNotInteger = "ERR Protocol version is not an integer or out of range";
+    public const string RankCannotBeZero = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list";
+    public const string ClusterSupportDisabled = "ERR This instance has cluster support disabled";
+    public const string WatchInsideMultiNotAllowed = "ERR WATCH inside MULTI is not allowed";
+    public const string XxAndNxIncompatible = "ERR XX and NX options at the same time are not compatible";
+    public const string ClientIdNotPositive = "ERR client-id should be greater than 0";
+    public const string CountNotPositive = "ERR count should be greater than 0";
+    public const string DecrementWouldOverflow = "ERR decrement would overflow";
+    public const string HashValueNotFloat = "ERR hash value is not a float";
+    public const string HashValueNotInteger = "ERR hash value is not an integer";
+    public const string IncrementWouldBeNaN = "ERR increment would produce NaN or Infinity";
+    public const string IndexOutOfRange = "ERR index out of range";
+    public const string InternalError = "ERR internal error while running the command";
+    public const string InvalidCursor = "ERR invalid cursor";
+    public const string LatencyThresholdOutOfRange = "ERR milliseconds must be between 0 and 3600000";
+    public const string NumkeysNotPositive = "ERR numkeys should be greater than 0";
+    public const string OffsetOutOfRange = "ERR offset is out of range";
+    public const string SourceIsDestination = "ERR source and destination objects are the same";
+    public const string LimitNeedsByScoreOrByLex = "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+    public const string WithScoresWithByLex = "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+    public const string NotInCluster = "ERR this node is not part of a cluster";
+    public const string TimeoutNegative = "ERR timeout is negative";
+    public const string TimeoutNotInteger = "ERR timeout is not an integer or out of range";
+    public const string ValueIsNaN = "ERR value is NaN or Infinity";
+    public const string ValueOutOfRange = "ERR value is out of range";
+    public const string ValueNotPositive = "ERR value is out of range, must be positive";
+    public const string ValueOutOfInt64Range = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+    public const string WeightNotFloat = "ERR weight value is not a float";
+    public const string HelloNeedsAuth = "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time";
+    public const string UnblockedByClientUnblock = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
     /// <summary>
     /// Redis 7's reply to a client refused by protected mode, then closed: read from redis-server 7.0.15's binary
     /// (<c>strings</c>) and compared byte for byte with its reply to a client from 127.0.0.2 by a test ("a an" is Redis's).

@@ -1,4 +1,5 @@
 using RedisClone.Node.Clients;
+using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
 
 namespace RedisClone.Node.Commands.Blocking;
@@ -151,7 +152,7 @@ internal sealed class BlockingRegistry : IKeyReadyListener
         }
         if (withError)
         {
-            request.Reply.WriteError("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+            request.Reply.WriteError(RespLiterals.UnblockedByClientUnblock);
         }
         else
         {
