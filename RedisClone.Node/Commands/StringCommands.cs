@@ -166,14 +166,7 @@ internal static class StringCommands
         }
         if (!conditionFails)
         {
-            if (c.Args.TryTakeWhole(2, out byte[] whole))
-            {
-                db.StoreString(slot, key, whole, expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
-            }
-            else
-            {
-                db.SetString(slot, key, c.Args[2], expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
-            }
+            StoreArgument(c, db, slot, key, 2, expireAt, keepTtl: options.HasFlag(SetOptions.KeepTtl));
             c.Notify(KeyspaceEventFlags.Strings, "set", key);
             if (expireAt != KeyTable.NoExpiry)
             {
@@ -195,6 +188,19 @@ internal static class StringCommands
     }
 
     /// <summary>A value argument as an array to store: a big one's own array (no copy), otherwise a copy.</summary>
+    /// <summary>Stores argument <paramref name="index"/> as <paramref name="key"/>'s string: a big argument's own array is kept; an overwrite of the same length reuses the old bytes.</summary>
+    private static void StoreArgument(CommandContext c, Database db, int slot, ReadOnlySpan<byte> key, int index, long expireAt, bool keepTtl)
+    {
+        if (c.Args.TryTakeWhole(index, out byte[] whole))
+        {
+            db.StoreString(slot, key, whole, expireAt, keepTtl);
+        }
+        else
+        {
+            db.SetString(slot, key, c.Args[index], expireAt, keepTtl);
+        }
+    }
+
     private static byte[] ValueArray(CommandContext c, int index) =>
         c.Args.TryTakeWhole(index, out byte[] whole) ? whole : c.Args.ToArray(index);
 
@@ -316,16 +322,7 @@ internal static class StringCommands
         for (int i = 1; i < c.Args.Count; i += 2)
         {
             ReadOnlySpan<byte> key = c.Args[i];
-            int slot = db.Lookup(key, touch: false);
-            // As SET: a big argument's own array is kept; an overwrite of the same length reuses the old bytes.
-            if (c.Args.TryTakeWhole(i + 1, out byte[] whole))
-            {
-                db.StoreString(slot, key, whole);
-            }
-            else
-            {
-                db.SetString(slot, key, c.Args[i + 1]);
-            }
+            StoreArgument(c, db, db.Lookup(key, touch: false), key, i + 1, KeyTable.NoExpiry, keepTtl: false);
             c.Notify(KeyspaceEventFlags.Strings, "set", key);
         }
         c.Reply.WriteOk();

@@ -54,7 +54,11 @@ internal static class NodeHost
                 grpc.MaxReceiveMessageSize = ClusterNode.MaxFrameBytes;
                 grpc.MaxSendMessageSize = ClusterNode.MaxFrameBytes;
             });
-            builder.Services.AddSingleton(sp => new ClusterNode(sp.GetRequiredService<NodeServer>().Settings, sp.GetRequiredService<NodeServer>().PubSub, sp.GetRequiredService<ILoggerFactory>()));
+            builder.Services.AddSingleton(sp =>
+            {
+                NodeServer server = sp.GetRequiredService<NodeServer>();
+                return new ClusterNode(server.Settings, server.PubSub, sp.GetRequiredService<ILoggerFactory>());
+            });
         }
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
         builder.WebHost.ConfigureKestrel(kestrel =>

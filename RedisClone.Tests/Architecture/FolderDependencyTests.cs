@@ -17,9 +17,9 @@ public class FolderDependencyTests(ITestOutputHelper output)
     public void No_two_folders_of_the_node_depend_on_each_other_directly_or_through_others()
     {
         FolderGraph graph = FolderGraph.Read(typeof(RedisClone.Node.Protocol.RespWriter).Assembly.Location);
-        foreach ((string from, Dictionary<string, string> to) in graph.Edges.OrderBy(e => e.Key, StringComparer.Ordinal))
+        foreach ((string from, SortedSet<string> to) in graph.Edges.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            output.WriteLine($"{from} -> {string.Join(", ", to.Keys.Order(StringComparer.Ordinal))}");
+            output.WriteLine($"{from} -> {string.Join(", ", to)}");
         }
         List<List<string>> cycles = graph.Cycles();
         var cyclic = new SortedSet<string>(StringComparer.Ordinal);
@@ -54,7 +54,8 @@ internal sealed class FolderGraph
 {
     private const string Root = "RedisClone.Node.";
 
-    public Dictionary<string, Dictionary<string, string>> Edges { get; } = [];
+    /// <summary>Which folders each folder uses.</summary>
+    public Dictionary<string, SortedSet<string>> Edges { get; } = [];
 
     /// <summary>Every type pair behind each edge, "from -> to" keyed.</summary>
     public Dictionary<string, SortedSet<string>> Pairs { get; } = [];
@@ -65,11 +66,11 @@ internal sealed class FolderGraph
         {
             return;
         }
-        if (!Edges.TryGetValue(from, out Dictionary<string, string>? targets))
+        if (!Edges.TryGetValue(from, out SortedSet<string>? targets))
         {
-            Edges[from] = targets = [];
+            Edges[from] = targets = new SortedSet<string>(StringComparer.Ordinal);
         }
-        targets.TryAdd(to, example);
+        targets.Add(to);
         string key = from + " -> " + to;
         if (!Pairs.TryGetValue(key, out SortedSet<string>? pairs))
         {
@@ -87,7 +88,7 @@ internal sealed class FolderGraph
         var onStack = new HashSet<string>();
         var result = new List<List<string>>();
         int next = 0;
-        foreach (string node in Edges.Keys.Concat(Edges.Values.SelectMany(t => t.Keys)).Distinct().ToList())
+        foreach (string node in Edges.Keys.Concat(Edges.Values.SelectMany(t => t)).Distinct().ToList())
         {
             if (!index.ContainsKey(node))
             {
@@ -101,7 +102,7 @@ internal sealed class FolderGraph
             index[node] = low[node] = next++;
             stack.Push(node);
             onStack.Add(node);
-            foreach (string target in Edges.GetValueOrDefault(node, []).Keys)
+            foreach (string target in Edges.GetValueOrDefault(node, []))
             {
                 if (!index.ContainsKey(target))
                 {
