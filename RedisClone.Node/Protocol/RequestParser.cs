@@ -161,18 +161,29 @@ internal sealed class RequestParser
     {
         consumed = 0;
         ReadOnlySpan<byte> span = buffer.Span;
-        int cr = FindLineEnd(span, (byte)'\r', RequestLimits.LineScanLimit);
-        if (cr < 0)
+        ParseResult failure;
+        if (TryPlainLengthLine(span, 0, (byte)'*', out long count, out int cr))
         {
-            return Unterminated(span.Length, RequestLimits.LineScanLimit, "Protocol error: too big mbulk count string");
+            if (!CheckMultibulkCount(count, out failure))
+            {
+                return failure;
+            }
         }
-        if (cr + 1 >= span.Length)
+        else
         {
-            return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
-        }
-        if (!TryMultibulkCount(span[1..cr], out long count, out ParseResult failure))
-        {
-            return failure;
+            cr = FindLineEnd(span, (byte)'\r', RequestLimits.LineScanLimit);
+            if (cr < 0)
+            {
+                return Unterminated(span.Length, RequestLimits.LineScanLimit, "Protocol error: too big mbulk count string");
+            }
+            if (cr + 1 >= span.Length)
+            {
+                return ParseResult.NeedMore; // the '\n' after the '\r' has not arrived
+            }
+            if (!TryMultibulkCount(span[1..cr], out count, out failure))
+            {
+                return failure;
+            }
         }
         if (count <= 0)
         {
@@ -197,22 +208,24 @@ internal sealed class RequestParser
             {
                 return NeedMoreWithin(span.Length);
             }
-            int cr = FindLineEnd(span[position..], (byte)'\r', RequestLimits.BulkLineScanLimit);
-            if (cr < 0)
+            long length;
+            ParseResult failure;
+            if (TryPlainLengthLine(span, position, (byte)'$', out long plain, out int plainEnd))
             {
-                ParseResult unterminated = Unterminated(span.Length - position, RequestLimits.BulkLineScanLimit, "Protocol error: too big bulk count string");
-                return unterminated == ParseResult.NeedMore ? NeedMoreWithin(span.Length) : unterminated;
+                if (!CheckBulkLength(plain, out failure))
+                {
+                    return failure;
+                }
+                length = plain;
+                position = plainEnd + 2;
             }
-            ReadOnlySpan<byte> line = span.Slice(position, cr);
-            position += cr + 1;
-            if (position >= span.Length)
-            {
-                return NeedMoreWithin(span.Length);
-            }
-            position++;
-            if (!TryBulkLength(line, out long length, out ParseResult failure))
+            else if (!TryBulkLine(span, ref position, out length, out failure))
             {
                 return failure;
+            }
+            if (position < 0)
+            {
+                return NeedMoreWithin(span.Length);
             }
             if (span.Length - position < length + 2)
             {
@@ -231,6 +244,72 @@ internal sealed class RequestParser
         consumed = position;
         return ParseResult.Command;
     }
+
+    /// <summary>
+    /// The general "$length" line at <paramref name="position"/>: on success <paramref name="position"/> is past its
+    /// CRLF, or -1 when the line has not all arrived; false with the failure to return.
+    /// </summary>
+    private bool TryBulkLine(ReadOnlySpan<byte> span, ref int position, out long length, out ParseResult failure)
+    {
+        length = 0;
+        failure = ParseResult.NeedMore;
+        int cr = FindLineEnd(span[position..], (byte)'\r', RequestLimits.BulkLineScanLimit);
+        if (cr < 0)
+        {
+            ParseResult unterminated = Unterminated(span.Length - position, RequestLimits.BulkLineScanLimit, "Protocol error: too big bulk count string");
+            if (unterminated != ParseResult.NeedMore)
+            {
+                failure = unterminated;
+                return false;
+            }
+            position = -1;
+            return true;
+        }
+        ReadOnlySpan<byte> line = span.Slice(position, cr);
+        position += cr + 1;
+        if (position >= span.Length)
+        {
+            position = -1;
+            return true;
+        }
+        position++;
+        return TryBulkLength(line, out length, out failure);
+    }
+
+    /// <summary>
+    /// The line clients send almost always, <paramref name="marker"/> then digits without sign or leading zero then
+    /// CR and one more byte, read in one pass (a general line search costs more than these few bytes); false for
+    /// anything else, which the general path then judges, so both give the same answers.
+    /// </summary>
+    private static bool TryPlainLengthLine(ReadOnlySpan<byte> span, int position, byte marker, out long value, out int cr)
+    {
+        value = 0;
+        cr = position + 1;
+        if ((uint)cr >= (uint)span.Length || span[position] != marker)
+        {
+            return false;
+        }
+        uint digit = (uint)(span[cr] - '0');
+        if (digit > 9)
+        {
+            return false;
+        }
+        value = digit;
+        cr++;
+        if (digit != 0)
+        {
+            int last = Math.Min(span.Length, position + 1 + PlainLengthDigits);
+            while (cr < last && (digit = (uint)(span[cr] - '0')) <= 9)
+            {
+                value = (value * 10) + digit;
+                cr++;
+            }
+        }
+        return cr + 1 < span.Length && span[cr] == (byte)'\r';
+    }
+
+    // 18 digits cannot overflow a long; longer lengths are refused by the general path anyway.
+    private const int PlainLengthDigits = 18;
 
     // Redis closes such a client without a reply ("closing client that reached max query buffer length").
     private ParseResult NeedMoreWithin(ReadOnlySequence<byte> buffer) => NeedMoreWithin(buffer.Length);
@@ -327,7 +406,6 @@ internal sealed class RequestParser
         return ParseResult.NeedMore;
     }
 
-    /// <summary>Forgets an unfinished command so that it is parsed again from its first byte (its bytes moved).</summary>
     /// <summary>
     /// After <see cref="ParseResult.NeedMore"/> inside a bulk's payload: its declared length (else -1), and where the
     /// payload starts in the buffer that was parsed (<see cref="PendingPayloadOffset"/>).
@@ -350,6 +428,7 @@ internal sealed class RequestParser
         PendingBulkLength = -1;
     }
 
+    /// <summary>Forgets an unfinished command so that it is parsed again from its first byte (its bytes moved).</summary>
     public void Restart()
     {
         _argsExpected = 0;
@@ -361,7 +440,19 @@ internal sealed class RequestParser
     private bool TryMultibulkCount(ReadOnlySpan<byte> digits, out long count, out ParseResult failure)
     {
         failure = ParseResult.ProtocolError;
-        if (!RespNumber.TryParseInt64(digits, out count) || count > int.MaxValue)
+        if (!RespNumber.TryParseInt64(digits, out count))
+        {
+            failure = Fail("Protocol error: invalid multibulk length");
+            return false;
+        }
+        return CheckMultibulkCount(count, out failure);
+    }
+
+    /// <summary>The limits on a parsed "*count", whichever way its line was read.</summary>
+    private bool CheckMultibulkCount(long count, out ParseResult failure)
+    {
+        failure = ParseResult.ProtocolError;
+        if (count > int.MaxValue)
         {
             failure = Fail("Protocol error: invalid multibulk length");
             return false;
@@ -385,7 +476,19 @@ internal sealed class RequestParser
             failure = Fail($"Protocol error: expected '$', got '{(char)marker}'");
             return false;
         }
-        if (!RespNumber.TryParseInt64(line[1..], out length) || length < 0 || length > _limits.ProtoMaxBulkLen)
+        if (!RespNumber.TryParseInt64(line[1..], out length))
+        {
+            failure = Fail("Protocol error: invalid bulk length");
+            return false;
+        }
+        return CheckBulkLength(length, out failure);
+    }
+
+    /// <summary>The limits on a parsed bulk length, whichever way its line was read.</summary>
+    private bool CheckBulkLength(long length, out ParseResult failure)
+    {
+        failure = ParseResult.ProtocolError;
+        if (length < 0 || length > _limits.ProtoMaxBulkLen)
         {
             failure = Fail("Protocol error: invalid bulk length");
             return false;

@@ -114,6 +114,69 @@ public class RequestParserTests
         Assert.Equal(error, parser.Error);
     }
 
+    // Length lines that a one-pass reading of "$digits" could get wrong: signs, leading zeros, spaces, too many digits,
+    // limits, a CR at the very end. The contiguous buffer takes the one-pass reading where it applies; the one-byte
+    // segments always take the general line search; both must answer alike.
+    [Theory]
+    [InlineData("*1\r\n$01\r\nx\r\n")]
+    [InlineData("*1\r\n$00\r\n\r\n")]
+    [InlineData("*1\r\n$0\r\n\r\n")]
+    [InlineData("*1\r\n$-0\r\n\r\n")]
+    [InlineData("*1\r\n$+1\r\nx\r\n")]
+    [InlineData("*1\r\n$1 \r\nx\r\n")]
+    [InlineData("*1\r\n$ 1\r\nx\r\n")]
+    [InlineData("*1\r\n$1\rXx\r\n")]
+    [InlineData("*1\r\n$1\r")]
+    [InlineData("*1\r\n$1")]
+    [InlineData("*1\r\n$\r\n")]
+    [InlineData("*1\r\n$1048576\r\n")]
+    [InlineData("*1\r\n$1048577\r\n")]
+    [InlineData("*1\r\n$100000000000000000\r\n")]
+    [InlineData("*1\r\n$1000000000000000000\r\n")]
+    [InlineData("*1\r\n$99999999999999999999\r\n")]
+    [InlineData("*01\r\n$1\r\nx\r\n")]
+    [InlineData("*00\r\n")]
+    [InlineData("*0\r\n")]
+    [InlineData("*-1\r\n")]
+    [InlineData("*+1\r\n$1\r\nx\r\n")]
+    [InlineData("*2147483647\r\n")]
+    [InlineData("*2147483648\r\n")]
+    [InlineData("*1000000000000000000\r\n")]
+    [InlineData("*2\r\n$3\r\nGET\r\n$12\r\nkey:00000001\r\n")]
+    public void A_length_line_means_the_same_in_one_block_and_byte_by_byte(string input)
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes(input);
+        foreach (bool unauthenticated in new[] { false, true })
+        {
+            var limits = new RequestLimits { ProtoMaxBulkLen = 1024 * 1024 };
+            var whole = new RequestParser(limits) { Unauthenticated = unauthenticated };
+            var split = new RequestParser(limits) { Unauthenticated = unauthenticated };
+            var wholeArgs = new CommandArguments();
+            var splitArgs = new CommandArguments();
+            ParseResult wholeResult = whole.TryParse(new ReadOnlySequence<byte>(bytes), wholeArgs, out long wholeConsumed);
+            ParseResult splitResult = split.TryParse(Segments(bytes.Select(b => new[] { b }).ToArray()), splitArgs, out long splitConsumed);
+            Assert.Equal(splitResult, wholeResult);
+            Assert.Equal(split.Error, whole.Error);
+            Assert.Equal(splitConsumed, wholeConsumed);
+            if (wholeResult == ParseResult.Command)
+            {
+                Assert.Equal(ToStrings(splitArgs), ToStrings(wholeArgs));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_plain_length_line_is_read_as_its_number()
+    {
+        var parser = new RequestParser(new RequestLimits());
+        var args = new CommandArguments();
+        byte[] value = Enumerable.Repeat((byte)'v', 1234).ToArray();
+        byte[] bytes = [.. Encoding.ASCII.GetBytes("*2\r\n$4\r\nECHO\r\n$1234\r\n"), .. value, .. "\r\n"u8];
+        Assert.Equal(ParseResult.Command, parser.TryParse(new ReadOnlySequence<byte>(bytes), args, out long consumed));
+        Assert.Equal(bytes.Length, consumed);
+        Assert.Equal(["ECHO", new string('v', 1234)], ToStrings(args));
+    }
+
     [Fact]
     public void A_bulk_longer_than_proto_max_bulk_len_is_refused_before_its_bytes_arrive()
     {
