@@ -1,4 +1,5 @@
 using System.Buffers;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Connections;
 
@@ -61,6 +62,7 @@ internal sealed class BigArgument
         }
         int capacity = (int)Math.Min(_length, (long)needed * GrowthFactor);
         byte[] larger = GC.AllocateUninitializedArray<byte>(capacity);
+        HugePages.Advise(larger);
         _bytes.AsSpan(0, _received).CopyTo(larger);
         _bytes = larger;
     }
