@@ -7,7 +7,7 @@ namespace RedisClone.Node.Commands;
 /// <summary>INFO's Gossip section: this node's identity and, per peer, state, last-seen age and traffic.</summary>
 internal static class GossipInfo
 {
-    public static InfoSection Section(NodeServer server) => new("gossip", "Gossip", true, true, (text, _) => Write(text, server.Cluster));
+    public static InfoSection Section { get; } = new("gossip", "Gossip", true, true, (text, c) => Write(text, c.Server.Cluster));
 
     private static void Write(StringBuilder text, ClusterNode? cluster)
     {

@@ -76,7 +76,7 @@ internal static partial class ListCommands
                 keys.Add(c.Args.ToArray(i));
             }
         }
-        c.Server.Blocking.Block(new ListBlockedRequest(c.Client, c.Db, [.. keys], left, count, destination: null, toLeft: false), timeoutMs);
+        c.Server.Blocking.Block(new ListBlockedRequest(c.Server, c.Client, c.Db, [.. keys], left, count, destination: null, toLeft: false), timeoutMs);
     }
 
     private static void BlockingMove(CommandContext c)
@@ -107,7 +107,7 @@ internal static partial class ListCommands
             c.Reply.WriteNull();
             return;
         }
-        c.Server.Blocking.Block(new ListBlockedRequest(c.Client, c.Db, [c.Args.ToArray(1)], left, -1, c.Args.ToArray(2), toLeft), timeoutMs);
+        c.Server.Blocking.Block(new ListBlockedRequest(c.Server, c.Client, c.Db, [c.Args.ToArray(1)], left, -1, c.Args.ToArray(2), toLeft), timeoutMs);
     }
 
     /// <summary>BLPOP's reply: the key and the element popped from it.</summary>
@@ -120,10 +120,10 @@ internal static partial class ListCommands
     }
 
     /// <summary>A client blocked in BLPOP/BRPOP (count -1), BLMPOP (count &gt; 0) or BLMOVE/BRPOPLPUSH (a destination).</summary>
-    private sealed class ListBlockedRequest(ClientSession client, Database db, byte[][] keys, bool left, long count, byte[]? destination, bool toLeft)
+    private sealed class ListBlockedRequest(NodeServer server, ClientSession client, Database db, byte[][] keys, bool left, long count, byte[]? destination, bool toLeft)
         : BlockedRequest(client, db, keys)
     {
-        public override bool TryServe(NodeServer server, Database db, byte[] key)
+        public override bool TryServe(Database db, byte[] key)
         {
             if (db.Get(key) is not ListValue { Count: > 0 } list)
             {

@@ -67,13 +67,13 @@ internal static class SortedSetBlockingCommands
                 keys.Add(c.Args.ToArray(i));
             }
         }
-        c.Server.Blocking.Block(new SortedSetBlockedRequest(c.Client, c.Db, [.. keys], max, count, shape), timeoutMs);
+        c.Server.Blocking.Block(new SortedSetBlockedRequest(c.Server, c.Client, c.Db, [.. keys], max, count, shape), timeoutMs);
     }
 
-    private sealed class SortedSetBlockedRequest(ClientSession client, Database db, byte[][] keys, bool max, long count, SortedSetPopCommands.PopReply shape)
+    private sealed class SortedSetBlockedRequest(NodeServer server, ClientSession client, Database db, byte[][] keys, bool max, long count, SortedSetPopCommands.PopReply shape)
         : BlockedRequest(client, db, keys)
     {
-        public override bool TryServe(NodeServer server, Database db, byte[] key)
+        public override bool TryServe(Database db, byte[] key)
         {
             if (db.Get(key) is not SortedSetValue { Count: > 0 } set)
             {

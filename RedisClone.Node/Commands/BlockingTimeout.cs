@@ -1,6 +1,6 @@
 using RedisClone.Node.Protocol;
 
-namespace RedisClone.Node.Commands.Blocking;
+namespace RedisClone.Node.Commands;
 
 /// <summary>Redis's getTimeoutFromObjectOrReply for the seconds-with-decimals timeout of the blocking commands.</summary>
 internal static class BlockingTimeout
