@@ -1,14 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using RedisClone.Node.Commands.Hashes;
-using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Server;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.SortedSets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
 using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Commands;

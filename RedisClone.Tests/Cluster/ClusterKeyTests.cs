@@ -1,15 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using RedisClone.Node.Commands;
-using RedisClone.Node.Commands.Hashes;
-using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Server;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.SortedSets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
 using RedisClone.Node.Hosting;
 using RedisClone.Tests.Infrastructure;
 

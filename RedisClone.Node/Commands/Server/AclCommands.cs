@@ -1,13 +1,3 @@
-using RedisClone.Node.Commands;
-using RedisClone.Node.Commands.Hashes;
-using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.SortedSets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
-
 namespace RedisClone.Node.Commands.Server;
 
 /// <summary>

@@ -1,15 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using RedisClone.Node.Clients;
-using RedisClone.Node.Commands;
-using RedisClone.Node.Commands.Hashes;
-using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.SortedSets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
 using RedisClone.Node.Protocol;
 
 namespace RedisClone.Node.Commands.Server;

@@ -3,15 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Runtime;
 using System.Text;
-using RedisClone.Node.Commands;
-using RedisClone.Node.Commands.Hashes;
 using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.SortedSets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
 

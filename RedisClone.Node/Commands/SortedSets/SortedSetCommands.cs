@@ -1,12 +1,4 @@
-using RedisClone.Node.Commands;
-using RedisClone.Node.Commands.Hashes;
 using RedisClone.Node.Commands.Keys;
-using RedisClone.Node.Commands.Lists;
-using RedisClone.Node.Commands.PubSub;
-using RedisClone.Node.Commands.Server;
-using RedisClone.Node.Commands.Sets;
-using RedisClone.Node.Commands.Strings;
-using RedisClone.Node.Commands.Transactions;
 using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
