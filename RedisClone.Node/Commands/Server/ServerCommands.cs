@@ -52,7 +52,7 @@ internal static class ServerCommands
         c.Reply.WriteVerbatim(text.ToString());
     }
 
-    /// <summary>The sections every node has; other components (pub/sub, gossip) add theirs to <see cref="NodeServer.InfoSections"/>.</summary>
+    /// <summary>The sections every node has; CommandRegistration.InfoSections puts the gossip section among them.</summary>
     public static IEnumerable<InfoSection> CoreSections() =>
     [
         new("server", "Server", true, true, WriteServer),
