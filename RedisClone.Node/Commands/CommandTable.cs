@@ -30,35 +30,6 @@ internal sealed class CommandTable
         bindings.ThrowIfAnyLeft();
     }
 
-    public static CommandTable CreateDefault()
-    {
-        var bindings = new CommandBindings();
-        StringCommands.Register(bindings);
-        HashCommands.Register(bindings);
-        SetCommands.Register(bindings);
-        ListCommands.Register(bindings);
-        KeyCommands.Register(bindings);
-        ExpiryCommands.Register(bindings);
-        DatabaseCommands.Register(bindings);
-        TransactionCommands.Register(bindings);
-        ConnectionCommands.Register(bindings);
-        ClientCommands.Register(bindings);
-        ServerCommands.Register(bindings);
-        ConfigCommands.Register(bindings);
-        IntrospectionCommands.Register(bindings);
-        PubSubCommands.Register(bindings);
-        MonitorCommands.Register(bindings);
-        ClusterCommands.Register(bindings);
-        DebugCommands.Register(bindings);
-        SlowlogCommands.Register(bindings);
-        LatencyCommands.Register(bindings);
-        MemoryCommands.Register(bindings);
-        AclCommands.Register(bindings);
-        ReplicationCommands.Register(bindings);
-        SortedSetCommands.Register(bindings);
-        return new CommandTable(CommandCatalog.Rows, bindings);
-    }
-
     private static CommandDefinition Define(CommandMetadata row, CommandBindings bindings, string fullName)
     {
         CommandHandler handler = bindings.Take(fullName);

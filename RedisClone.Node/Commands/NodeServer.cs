@@ -14,20 +14,21 @@ namespace RedisClone.Node.Commands;
 /// <summary>Everything a command can reach: settings, keyspace, clients, the command table and the counters.</summary>
 internal sealed class NodeServer
 {
-    public NodeServer(NodeSettings settings, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
+    /// <param name="commands">The command table (<c>CommandRegistration.CreateTable</c>).</param>
+    /// <param name="infoSections">INFO's sections in order (<c>CommandRegistration.InfoSections</c>); components may add theirs.</param>
+    public NodeServer(NodeSettings settings, CommandTable commands, List<InfoSection> infoSections, ILoggerFactory loggerFactory, IMeterFactory meterFactory)
     {
         Delivery = new DeliveryPump(settings.PubSubRoundPauseMaxUs);
         PubSub = new PubSubBroker(loggerFactory.CreateLogger<PubSubBroker>(), Delivery);
         Monitors = new MonitorFeed(PubSub);
         Settings = settings;
         Keyspace = new Keyspace(settings.Databases);
-        Blocking = new RedisClone.Node.Commands.Blocking.BlockingRegistry(this, settings.Databases);
+        Blocking = new RedisClone.Node.Commands.Blocking.BlockingRegistry(Keyspace, settings.Databases);
         Keyspace.ReadyListener = Blocking;
         Limits = new RequestLimits { ProtoMaxBulkLen = settings.ProtoMaxBulkLen, ClientQueryBufferLimit = settings.ClientQueryBufferLimit };
-        Commands = CommandTable.CreateDefault();
+        Commands = commands;
         RunId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
-        InfoSections = [.. ServerCommands.CoreSections()];
-        InfoSections.Insert(InfoSections.FindIndex(s => s.Name == "keyspace"), GossipInfo.Section(this));
+        InfoSections = infoSections;
         ExtraStats.Add(("pubsub_channels", () => PubSub.ChannelCount));
         ExtraStats.Add(("pubsub_patterns", () => PubSub.PatternCount));
         ExtraStats.Add(("pubsubshard_channels", () => PubSub.ShardChannelCount));

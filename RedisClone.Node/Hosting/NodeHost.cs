@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using RedisClone.Node.Clients;
 using RedisClone.Node.Cluster;
 using RedisClone.Node.Commands;
+using RedisClone.Node.Commands.Registration;
 using RedisClone.Node.Configuration;
 using RedisClone.Node.Connections;
 
@@ -37,7 +38,7 @@ internal static class NodeHost
         // link shutdown (3 s) come first, then Kestrel ends what is still open.
         builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(4));
         builder.Services.AddSingleton(settings);
-        builder.Services.AddSingleton(sp => new NodeServer(settings, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
+        builder.Services.AddSingleton(sp => new NodeServer(settings, CommandRegistration.CreateTable(), CommandRegistration.InfoSections(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IMeterFactory>()));
         builder.Services.AddHostedService<BackgroundMaintenance>();
         if (settings.ExitOnStdinClose)
         {

@@ -1,4 +1,5 @@
 using RedisClone.Node.Commands;
+using RedisClone.Node.Commands.Registration;
 using RedisClone.Tests.Infrastructure;
 
 namespace RedisClone.Tests.Compatibility;
@@ -16,7 +17,7 @@ public sealed class ArityCompatibilityTests(DifferentialFixture fixture) : Diffe
     public static TheoryData<string> Commands()
     {
         var data = new TheoryData<string>();
-        foreach (CommandDefinition command in CommandTable.CreateDefault().All.OrderBy(c => c.Name, StringComparer.Ordinal))
+        foreach (CommandDefinition command in CommandRegistration.CreateTable().All.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             data.Add(command.Name);
             foreach (CommandDefinition sub in command.Subcommands?.Values.OrderBy(c => c.Name, StringComparer.Ordinal) ?? Enumerable.Empty<CommandDefinition>())

@@ -1,5 +1,6 @@
 using System.Text;
 using RedisClone.Node.Commands;
+using RedisClone.Node.Commands.Registration;
 using RedisClone.Node.Protocol;
 
 namespace RedisClone.Tests.Observability;
@@ -7,7 +8,7 @@ namespace RedisClone.Tests.Observability;
 /// <summary>The sanitising rules of db.query.text: names and keywords kept, values replaced by ?, bounded.</summary>
 public class QueryTextTests
 {
-    private static readonly CommandTable Commands = CommandTable.CreateDefault();
+    private static readonly CommandTable Commands = CommandRegistration.CreateTable();
 
     private static string Format(params string[] args) => Format(args.Select(Encoding.UTF8.GetBytes).ToArray());
 

@@ -1,4 +1,5 @@
 using RedisClone.Node.Commands;
+using RedisClone.Node.Commands.Registration;
 
 namespace RedisClone.Tests.Protocol;
 
@@ -128,7 +129,7 @@ public class CommandCatalogTests
     [Fact]
     public void The_node_binds_a_handler_to_every_row_of_its_commands_json()
     {
-        CommandTable table = CommandTable.CreateDefault();
+        CommandTable table = CommandRegistration.CreateTable();
 
         Assert.Equal(CommandCatalog.Rows.Select(row => row.Name), table.All.Select(c => c.Name));
         Assert.Equal(

@@ -49,7 +49,7 @@ internal abstract class BlockedRequest : ClientWait
     /// changing the keyspace and firing the events as the command would); false when it cannot (empty, another type),
     /// and the client stays blocked.
     /// </summary>
-    public abstract bool TryServe(NodeServer server, Database db, byte[] key);
+    public abstract bool TryServe(Database db, byte[] key);
 
     /// <summary>What the command answers when its timeout passes (a null of the command's shape).</summary>
     public abstract void WriteTimeout(RespWriter reply);

@@ -12,7 +12,7 @@ namespace RedisClone.Node.Commands.Blocking;
 /// </summary>
 internal sealed class BlockingRegistry : IKeyReadyListener
 {
-    private readonly NodeServer _server;
+    private readonly Keyspace _keyspace;
     private readonly Dictionary<byte[], LinkedList<BlockedRequest>>[] _waiters;
     private List<(Database Db, byte[] Key)> _ready = [];
     private List<(Database Db, byte[] Key)> _serving = [];
@@ -21,9 +21,9 @@ internal sealed class BlockingRegistry : IKeyReadyListener
     private long _timerDue = long.MaxValue;
     private int _blockedKeyCount;
 
-    public BlockingRegistry(NodeServer server, int databases)
+    public BlockingRegistry(Keyspace keyspace, int databases)
     {
-        _server = server;
+        _keyspace = keyspace;
         _waiters = new Dictionary<byte[], LinkedList<BlockedRequest>>[databases];
         for (int i = 0; i < databases; i++)
         {
@@ -132,7 +132,7 @@ internal sealed class BlockingRegistry : IKeyReadyListener
                 // Serving removes requests from the queue: walk a copy, in blocking order.
                 foreach (BlockedRequest request in queue.ToArray())
                 {
-                    if (request.IsDone || !request.TryServe(_server, db, key))
+                    if (request.IsDone || !request.TryServe(db, key))
                     {
                         continue;
                     }
@@ -207,7 +207,7 @@ internal sealed class BlockingRegistry : IKeyReadyListener
     /// <summary>The timer: answers every request whose deadline passed, then sets the timer for the next one.</summary>
     private void ExpireDue()
     {
-        lock (_server.Keyspace.Sync)
+        lock (_keyspace.Sync)
         {
             long now = Environment.TickCount64;
             _timerDue = long.MaxValue;
