@@ -61,6 +61,8 @@ internal static class NodeHost
                 return new ClusterNode(server.Settings, server.PubSub, sp.GetRequiredService<ILoggerFactory>());
             });
         }
+        // 64 KB receive blocks: a big value arrives in 16x fewer receive calls (see ReceiveBlockPool).
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, ReceiveBlockPool.Factory>();
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = InlineIo.Enabled);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

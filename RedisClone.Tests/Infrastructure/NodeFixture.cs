@@ -25,6 +25,9 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public string Endpoint => $"127.0.0.1:{Port}";
 
+    /// <summary>The node host's services, for tests that look at what the host composed.</summary>
+    internal IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the node has not started");
+
     public async Task InitializeAsync()
     {
         _app = NodeHost.Build(["--port", "0", "--bind", "127.0.0.1", .. _extraArgs]);
