@@ -35,6 +35,10 @@ internal static class HugePages
                 _ = Madvise((nint)first, (nuint)(end - first), MadvHugePage);
             }
         }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            // A Linux without a loadable libc madvise (none known): the advice is only an optimisation.
+        }
         finally
         {
             pin.Free();
