@@ -16,12 +16,8 @@ internal sealed class ReceiveBlockPool : MemoryPool<byte>
     public const int MaxPooled = 256;
 
     private readonly ConcurrentQueue<Block> _free = new();
-    private readonly Factory? _factory;
+    private readonly Factory _factory;
     private int _pooled;
-
-    public ReceiveBlockPool()
-    {
-    }
 
     private ReceiveBlockPool(Factory factory) => _factory = factory;
 
@@ -38,10 +34,7 @@ internal sealed class ReceiveBlockPool : MemoryPool<byte>
             Interlocked.Decrement(ref _pooled);
             return block;
         }
-        if (_factory is not null)
-        {
-            Interlocked.Increment(ref _factory.BlocksAllocated);
-        }
+        Interlocked.Increment(ref _factory.BlocksAllocated);
         return new Block(this);
     }
 

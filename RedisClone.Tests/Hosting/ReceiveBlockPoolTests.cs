@@ -8,7 +8,7 @@ public class ReceiveBlockPoolTests
     [Fact]
     public void Every_block_is_64_KB_whatever_is_asked()
     {
-        using var pool = new ReceiveBlockPool();
+        using MemoryPool<byte> pool = new ReceiveBlockPool.Factory().Create();
         foreach (int asked in new[] { -1, 0, 1, 4096, ReceiveBlockPool.BlockSize - 1, ReceiveBlockPool.BlockSize })
         {
             using IMemoryOwner<byte> block = pool.Rent(asked);
@@ -20,14 +20,14 @@ public class ReceiveBlockPoolTests
     [Fact]
     public void More_than_a_block_is_refused_so_the_pipe_takes_it_elsewhere()
     {
-        using var pool = new ReceiveBlockPool();
+        using MemoryPool<byte> pool = new ReceiveBlockPool.Factory().Create();
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(ReceiveBlockPool.BlockSize + 1));
     }
 
     [Fact]
     public void A_returned_block_is_lent_again_and_two_rented_blocks_never_share_memory()
     {
-        using var pool = new ReceiveBlockPool();
+        using MemoryPool<byte> pool = new ReceiveBlockPool.Factory().Create();
         IMemoryOwner<byte> first = pool.Rent();
         IMemoryOwner<byte> second = pool.Rent();
         first.Memory.Span.Fill(1);
@@ -42,7 +42,7 @@ public class ReceiveBlockPoolTests
     [Fact]
     public void At_most_MaxPooled_free_blocks_are_kept()
     {
-        using var pool = new ReceiveBlockPool();
+        using MemoryPool<byte> pool = new ReceiveBlockPool.Factory().Create();
         var rented = Enumerable.Range(0, ReceiveBlockPool.MaxPooled + 10).Select(_ => pool.Rent()).ToList();
         foreach (IMemoryOwner<byte> block in rented)
         {

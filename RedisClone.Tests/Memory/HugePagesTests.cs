@@ -25,15 +25,6 @@ public class HugePagesTests
         }
     }
 
-    [Fact]
-    public void A_small_array_is_left_alone_and_keeps_its_bytes()
-    {
-        byte[] array = new byte[HugePages.MinimumLength - 1];
-        array[^1] = 7;
-        HugePages.Advise(array);
-        Assert.Equal(7, array[^1]);
-    }
-
     /// <summary>AnonHugePages of every mapping in /proc/self/smaps that overlaps [start, start + length).</summary>
     private static long AnonHugePagesKib(long start, long length)
     {
