@@ -30,13 +30,41 @@ public static class NodeProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    /// <summary>A loopback port that was free a moment ago.</summary>
+    /// <summary>
+    /// A loopback port that was free a moment ago, below Linux's ephemeral range (32768 and up): a port the kernel hands
+    /// out for listening can be taken next by an outgoing connection of another test before the node binds it (it
+    /// happened: "port 38951 is already in use"). Never the same port twice in one test process.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            for (int attempt = 0; attempt < 1000; attempt++)
+            {
+                int port = Random.Shared.Next(20_000, 32_000);
+                if (HandedOut.Contains(port))
+                {
+                    continue;
+                }
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                }
+                catch (SocketException)
+                {
+                    continue;
+                }
+                HandedOut.Add(port);
+                return port;
+            }
+        }
+        using var fallback = new TcpListener(IPAddress.Loopback, 0);
+        fallback.Start();
+        return ((IPEndPoint)fallback.LocalEndpoint).Port;
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     public static string Describe(int exitCode, string stdout, string stderr) =>
         new StringBuilder().Append("exit ").Append(exitCode).Append("\nstdout: ").Append(stdout).Append("\nstderr: ").Append(stderr).ToString();
