@@ -51,7 +51,15 @@ internal sealed class CommandDefinition
         FirstKey = metadata.FirstKey;
         LastKey = metadata.LastKey;
         KeyStep = metadata.KeyStep;
+        LooksUpForWrite = Flags.HasFlag(CommandFlags.Write) && !Name.EndsWith("store", StringComparison.Ordinal) && Name != "smove";
     }
+
+    /// <summary>
+    /// Whether Redis looks this command's keys up with lookupKeyWrite (not counted in INFO's keyspace_hits/misses):
+    /// every writing command, except that the *STORE commands and SMOVE read their sources with lookupKeyRead
+    /// (KeyspaceStatsCompatibilityTests compares each with redis-server).
+    /// </summary>
+    public bool LooksUpForWrite { get; }
 
     /// <summary>Lower-case name as typed (the subcommand's own name for a subcommand).</summary>
     public string Name { get; }

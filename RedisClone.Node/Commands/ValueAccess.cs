@@ -39,7 +39,7 @@ internal static class ValueAccess
     public static bool TryGetCollection<T>(this CommandContext context, ReadOnlySpan<byte> key, out int slot, out T? value)
         where T : CollectionValue
     {
-        bool write = LooksUpForWrite(context.Command);
+        bool write = context.Command.LooksUpForWrite;
         slot = context.Db.Lookup(key);
         if (slot < 0)
         {
@@ -64,12 +64,27 @@ internal static class ValueAccess
     }
 
     /// <summary>
-    /// Whether Redis looks the keys of <paramref name="command"/> up with lookupKeyWrite (not counted in INFO's
-    /// keyspace_hits/misses): every writing command, except that the *STORE commands and SMOVE read their sources with
-    /// lookupKeyRead (KeyspaceStatsCompatibilityTests compares each with redis-server).
+    /// The first of the <paramref name="keyCount"/> keys from argument <paramref name="firstKey"/> that holds a
+    /// collection (LMPOP, ZMPOP and the blocking pops serve it): its argument index and value, the value null when every
+    /// key is missing. False, with WRONGTYPE written, when a key of another type comes before any that holds one.
     /// </summary>
-    private static bool LooksUpForWrite(CommandDefinition command) =>
-        command.Has(CommandFlags.Write) && !command.Name.EndsWith("store", StringComparison.Ordinal) && command.Name != "smove";
+    public static bool TryFirstNonEmpty<T>(this CommandContext context, int firstKey, int keyCount, out int keyIndex, out T? value)
+        where T : CollectionValue
+    {
+        for (keyIndex = firstKey; keyIndex < firstKey + keyCount; keyIndex++)
+        {
+            if (!context.TryGetCollection(context.Args[keyIndex], out _, out value))
+            {
+                return false;
+            }
+            if (value is not null)
+            {
+                return true;
+            }
+        }
+        value = null;
+        return true;
+    }
 
     /// <summary>
     /// Redis's getExpireMillisecondsOrReply: a positive count in <paramref name="unitMs"/> (1000 for seconds), relative

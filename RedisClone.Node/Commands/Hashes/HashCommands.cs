@@ -447,16 +447,7 @@ internal static class HashCommands
 
     private static void HScan(CommandContext c)
     {
-        if (!CollectionScan.TryCursor(c, out ulong cursor) || !c.TryGetCollection(c.Args[1], out _, out HashValue? hash))
-        {
-            return;
-        }
-        if (hash is null)
-        {
-            CollectionScan.WriteEmpty(c);
-            return;
-        }
-        if (!CollectionScan.TryOptions(c, out byte[]? pattern, out int count))
+        if (!CollectionScan.TryStart(c, out ulong cursor, out HashValue? hash, out byte[]? pattern, out int count))
         {
             return;
         }

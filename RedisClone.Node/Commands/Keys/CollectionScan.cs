@@ -1,10 +1,12 @@
+using System.Diagnostics.CodeAnalysis;
 using RedisClone.Node.Protocol;
+using RedisClone.Node.Storage;
 using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands.Keys;
 
 /// <summary>
-/// HSCAN and SSCAN's shared part (Redis's scanGenericCommand for one value): the cursor, read before the key is looked
+/// HSCAN, SSCAN and ZSCAN's shared part (Redis's scanGenericCommand for one value): the cursor, read before the key is looked
 /// up, and the MATCH and COUNT options, read only once the key exists (a missing key answers an empty scan whatever
 /// the options, as Redis does).
 /// </summary>
@@ -12,8 +14,30 @@ internal static class CollectionScan
 {
     public const int CursorIndex = 2;
 
+    /// <summary>
+    /// What every collection scan does before it scans, in Redis's order: the cursor, the key's type, the empty reply of
+    /// a missing key, then the options. False when the reply is already written (an error, or the empty scan).
+    /// </summary>
+    public static bool TryStart<T>(CommandContext c, out ulong cursor, [NotNullWhen(true)] out T? value, out byte[]? pattern, out int count)
+        where T : CollectionValue
+    {
+        pattern = null;
+        count = 0;
+        value = null;
+        if (!TryCursor(c, out cursor) || !c.TryGetCollection(c.Args[1], out _, out value))
+        {
+            return false;
+        }
+        if (value is null)
+        {
+            WriteEmpty(c);
+            return false;
+        }
+        return TryOptions(c, out pattern, out count);
+    }
+
     /// <summary>Reads the cursor at argument 2; "ERR invalid cursor" written otherwise.</summary>
-    public static bool TryCursor(CommandContext c, out ulong cursor)
+    private static bool TryCursor(CommandContext c, out ulong cursor)
     {
         if (KeyCommands.TryParseCursor(c.Args[CursorIndex], out cursor))
         {
@@ -24,10 +48,10 @@ internal static class CollectionScan
     }
 
     /// <summary>The empty scan a missing key answers: cursor 0, no elements.</summary>
-    public static void WriteEmpty(CommandContext c) => c.Reply.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
+    private static void WriteEmpty(CommandContext c) => c.Reply.WriteRaw("*2\r\n$1\r\n0\r\n*0\r\n"u8);
 
     /// <summary>MATCH and COUNT from argument 3 on; the pattern is null when every element matches.</summary>
-    public static bool TryOptions(CommandContext c, out byte[]? pattern, out int count)
+    private static bool TryOptions(CommandContext c, out byte[]? pattern, out int count)
     {
         pattern = null;
         count = 10;

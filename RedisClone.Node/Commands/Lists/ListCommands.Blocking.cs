@@ -42,41 +42,27 @@ internal static partial class ListCommands
     /// </summary>
     private static void PopOrBlock(CommandContext c, int firstKey, int keyCount, bool left, long count, long timeoutMs)
     {
-        for (int i = firstKey; i < firstKey + keyCount; i++)
+        if (!c.TryFirstNonEmpty(firstKey, keyCount, out int keyIndex, out ListValue? list))
         {
-            ReadOnlySpan<byte> key = c.Args[i];
-            if (!c.TryGetCollection(key, out _, out ListValue? list))
-            {
-                return;
-            }
-            if (list is null)
-            {
-                continue;
-            }
+            return;
+        }
+        if (list is not null)
+        {
             if (count == -1)
             {
-                PopOneWithKey(c.Server, c.Db, c.Client, key, list, left, c.Reply);
+                PopOneWithKey(c.Server, c.Db, c.Client, c.Args[keyIndex], list, left, c.Reply);
             }
             else
             {
-                PopRangeWithKey(c.Server, c.Db, c.Client, key, list, left, count, c.Reply);
+                PopRangeWithKey(c.Server, c.Db, c.Client, c.Args[keyIndex], list, left, count, c.Reply);
             }
             return;
         }
-        if (c.RunningTransaction)
+        if (!BlockingKeys.TryWaitOn(c, firstKey, keyCount, out byte[][] keys))
         {
-            c.Reply.WriteNullArray();
             return;
         }
-        var keys = new List<byte[]>(keyCount);
-        for (int i = firstKey; i < firstKey + keyCount; i++)
-        {
-            if (!keys.Exists(k => k.AsSpan().SequenceEqual(c.Args[i])))
-            {
-                keys.Add(c.Args.ToArray(i));
-            }
-        }
-        c.Server.Blocking.Block(new ListBlockedRequest(c.Server, c.Client, c.Db, [.. keys], left, count, destination: null, toLeft: false), timeoutMs);
+        c.Server.Blocking.Block(new ListBlockedRequest(c.Server, c.Client, c.Db, keys, left, count, destination: null, toLeft: false), timeoutMs);
     }
 
     private static void BlockingMove(CommandContext c)

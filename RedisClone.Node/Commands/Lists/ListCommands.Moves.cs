@@ -201,20 +201,16 @@ internal static partial class ListCommands
     {
         if (TryParseMultiPop(c, 1, out int keyCount, out bool left, out long count))
         {
-            for (int i = 0; i < keyCount; i++)
+            if (!c.TryFirstNonEmpty(2, keyCount, out int keyIndex, out ListValue? list))
             {
-                ReadOnlySpan<byte> key = c.Args[2 + i];
-                if (!c.TryGetCollection(key, out _, out ListValue? list))
-                {
-                    return;
-                }
-                if (list is not null)
-                {
-                    PopRangeWithKey(c.Server, c.Db, c.Client, key, list, left, count, c.Reply);
-                    return;
-                }
+                return;
             }
-            c.Reply.WriteNullArray();
+            if (list is null)
+            {
+                c.Reply.WriteNullArray();
+                return;
+            }
+            PopRangeWithKey(c.Server, c.Db, c.Client, c.Args[keyIndex], list, left, count, c.Reply);
         }
     }
 

@@ -161,31 +161,14 @@ internal static partial class ListCommands
         {
             return;
         }
-        long length = list?.Count ?? 0;
-        if (start < 0)
-        {
-            start += length;
-        }
-        if (end < 0)
-        {
-            end += length;
-        }
-        if (start < 0)
-        {
-            start = 0;
-        }
-        if (start > end || start >= length)
+        if (!IndexRange.TryClamp(start, end, list?.Count ?? 0, out long first, out long last))
         {
             c.Reply.WriteArrayHeader(0);
             return;
         }
-        if (end >= length)
-        {
-            end = length - 1;
-        }
-        int count = (int)(end - start + 1);
+        int count = (int)(last - first + 1);
         c.Reply.WriteArrayHeader(count);
-        ListValue.Position at = list!.Locate((int)start);
+        ListValue.Position at = list!.Locate((int)first);
         c.Reply.WriteBulk(list.ElementAt(at));
         for (int i = 1; i < count; i++)
         {
@@ -338,34 +321,9 @@ internal static partial class ListCommands
             return;
         }
         long length = list.Count;
-        if (start < 0)
-        {
-            start += length;
-        }
-        if (end < 0)
-        {
-            end += length;
-        }
-        if (start < 0)
-        {
-            start = 0;
-        }
-        long removeLeft, removeRight;
-        if (start > end || start >= length)
-        {
-            removeLeft = length;
-            removeRight = 0;
-        }
-        else
-        {
-            if (end >= length)
-            {
-                end = length - 1;
-            }
-            removeLeft = start;
-            removeRight = length - end - 1;
-        }
-        list.Trim((int)removeLeft, (int)removeRight);
+        bool keepsAny = IndexRange.TryClamp(start, end, length, out long first, out long last);
+        // Nothing kept: everything goes from the left.
+        list.Trim(keepsAny ? (int)first : (int)length, keepsAny ? (int)(length - last - 1) : 0);
         ElementsRemoved(c.Server, c.Db, c.Client, key, list, "ltrim");
         c.Reply.WriteOk();
     }

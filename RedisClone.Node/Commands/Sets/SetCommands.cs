@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using RedisClone.Node.Commands.Hashes;
 using RedisClone.Node.Commands.Keys;
 using RedisClone.Node.Configuration;
@@ -141,25 +142,39 @@ internal static class SetCommands
         }
     }
 
-    private static void SPop(CommandContext c)
+    /// <summary>
+    /// SPOP and SRANDMEMBER's start: the form with a count goes to <paramref name="withCount"/>; the form without one
+    /// needs the set, and a missing key answers null. False when the reply is already written.
+    /// </summary>
+    private static bool TryOneMemberForm(CommandContext c, Action<CommandContext> withCount, [NotNullWhen(true)] out SetValue? set)
     {
+        set = null;
         if (c.Args.Count > 3)
         {
             c.SyntaxError();
-            return;
+            return false;
         }
         if (c.Args.Count == 3)
         {
-            SPopCount(c);
-            return;
+            withCount(c);
+            return false;
         }
-        if (!c.TryGetCollection(c.Args[1], out _, out SetValue? set))
+        if (!c.TryGetCollection(c.Args[1], out _, out set))
         {
-            return;
+            return false;
         }
         if (set is null)
         {
             c.Reply.WriteNull();
+            return false;
+        }
+        return true;
+    }
+
+    private static void SPop(CommandContext c)
+    {
+        if (!TryOneMemberForm(c, SPopCount, out SetValue? set))
+        {
             return;
         }
         Span<byte> scratch = stackalloc byte[24];
@@ -237,23 +252,8 @@ internal static class SetCommands
 
     private static void SRandMember(CommandContext c)
     {
-        if (c.Args.Count > 3)
+        if (!TryOneMemberForm(c, SRandMemberCount, out SetValue? set))
         {
-            c.SyntaxError();
-            return;
-        }
-        if (c.Args.Count == 3)
-        {
-            SRandMemberCount(c);
-            return;
-        }
-        if (!c.TryGetCollection(c.Args[1], out _, out SetValue? set))
-        {
-            return;
-        }
-        if (set is null)
-        {
-            c.Reply.WriteNull();
             return;
         }
         Span<byte> scratch = stackalloc byte[24];
@@ -614,16 +614,7 @@ internal static class SetCommands
 
     private static void SScan(CommandContext c)
     {
-        if (!CollectionScan.TryCursor(c, out ulong cursor) || !c.TryGetCollection(c.Args[1], out _, out SetValue? set))
-        {
-            return;
-        }
-        if (set is null)
-        {
-            CollectionScan.WriteEmpty(c);
-            return;
-        }
-        if (!CollectionScan.TryOptions(c, out byte[]? pattern, out int count))
+        if (!CollectionScan.TryStart(c, out ulong cursor, out SetValue? set, out byte[]? pattern, out int count))
         {
             return;
         }

@@ -42,32 +42,20 @@ internal static class SortedSetBlockingCommands
     /// </summary>
     private static void PopOrBlock(CommandContext c, int firstKey, int keyCount, bool max, long count, SortedSetPopCommands.PopReply shape, long timeoutMs)
     {
-        for (int i = firstKey; i < firstKey + keyCount; i++)
+        if (!c.TryFirstNonEmpty(firstKey, keyCount, out int keyIndex, out SortedSetValue? set))
         {
-            if (!c.TryGetCollection(c.Args[i], out _, out SortedSetValue? set))
-            {
-                return;
-            }
-            if (set is not null)
-            {
-                SortedSetPopCommands.Pop(c, c.Db, c.Args[i], set, count, max, shape);
-                return;
-            }
-        }
-        if (c.RunningTransaction)
-        {
-            c.Reply.WriteNullArray();
             return;
         }
-        var keys = new List<byte[]>(keyCount);
-        for (int i = firstKey; i < firstKey + keyCount; i++)
+        if (set is not null)
         {
-            if (!keys.Exists(k => k.AsSpan().SequenceEqual(c.Args[i])))
-            {
-                keys.Add(c.Args.ToArray(i));
-            }
+            SortedSetPopCommands.Pop(c, c.Db, c.Args[keyIndex], set, count, max, shape);
+            return;
         }
-        c.Server.Blocking.Block(new SortedSetBlockedRequest(c.Server, c.Client, c.Db, [.. keys], max, count, shape), timeoutMs);
+        if (!BlockingKeys.TryWaitOn(c, firstKey, keyCount, out byte[][] keys))
+        {
+            return;
+        }
+        c.Server.Blocking.Block(new SortedSetBlockedRequest(c.Server, c.Client, c.Db, keys, max, count, shape), timeoutMs);
     }
 
     private sealed class SortedSetBlockedRequest(NodeServer server, ClientSession client, Database db, byte[][] keys, bool max, long count, SortedSetPopCommands.PopReply shape)

@@ -415,16 +415,7 @@ internal static class SortedSetCommands
 
     private static void ZScan(CommandContext c)
     {
-        if (!CollectionScan.TryCursor(c, out ulong cursor) || !c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))
-        {
-            return;
-        }
-        if (set is null)
-        {
-            CollectionScan.WriteEmpty(c);
-            return;
-        }
-        if (!CollectionScan.TryOptions(c, out byte[]? pattern, out int count))
+        if (!CollectionScan.TryStart(c, out ulong cursor, out SortedSetValue? set, out byte[]? pattern, out int count))
         {
             return;
         }

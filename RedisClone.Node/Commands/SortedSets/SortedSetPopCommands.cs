@@ -111,19 +111,16 @@ internal static class SortedSetPopCommands
         {
             return;
         }
-        for (int k = 2; k < 2 + keyCount; k++)
+        if (!c.TryFirstNonEmpty(2, keyCount, out int keyIndex, out SortedSetValue? set))
         {
-            if (!c.TryGetCollection(c.Args[k], out _, out SortedSetValue? set))
-            {
-                return;
-            }
-            if (set is not null)
-            {
-                Pop(c, c.Db, c.Args[k], set, count, max, PopReply.KeyAndPairs);
-                return;
-            }
+            return;
         }
-        c.Reply.WriteNullArray();
+        if (set is null)
+        {
+            c.Reply.WriteNullArray();
+            return;
+        }
+        Pop(c, c.Db, c.Args[keyIndex], set, count, max, PopReply.KeyAndPairs);
     }
 
     /// <summary>ZMPOP's and BZMPOP's "numkeys key... MIN|MAX [COUNT count]" from <paramref name="numKeysIndex"/> on.</summary>

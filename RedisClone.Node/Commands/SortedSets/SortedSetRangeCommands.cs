@@ -179,27 +179,11 @@ internal static class SortedSetRangeCommands
     /// <summary>Rank arguments to valid ascending ranks [first, last] (empty when last &lt; first); ranks count from the top when reversed.</summary>
     private static (int First, int Last) ClampRanks(long start, long end, int length, bool reverse)
     {
-        if (start < 0)
-        {
-            start += length;
-        }
-        if (end < 0)
-        {
-            end += length;
-        }
-        if (start < 0)
-        {
-            start = 0;
-        }
-        if (start > end || start >= length)
+        if (!IndexRange.TryClamp(start, end, length, out long first, out long last))
         {
             return (0, -1);
         }
-        if (end >= length)
-        {
-            end = length - 1;
-        }
-        return reverse ? ((int)(length - 1 - end), (int)(length - 1 - start)) : ((int)start, (int)end);
+        return reverse ? ((int)(length - 1 - last), (int)(length - 1 - first)) : ((int)first, (int)last);
     }
 
     /// <summary>LIMIT applied to ranks [start, end): the offset counts from the range's start in the walk's direction; a negative offset empties it, a negative count means all.</summary>
