@@ -463,21 +463,10 @@ internal sealed class PackedStore
                 handles.Add(i);
                 found++;
             }
-            cursor |= ~mask;
-            cursor = ReverseBits(cursor);
-            cursor++;
-            cursor = ReverseBits(cursor);
+            cursor = ScanCursor.Next(cursor, mask);
         }
         while (cursor != 0 && found < count && maxEmptyVisits > 0);
         return cursor;
-    }
-
-    private static ulong ReverseBits(ulong v)
-    {
-        v = ((v >> 1) & 0x5555555555555555UL) | ((v & 0x5555555555555555UL) << 1);
-        v = ((v >> 2) & 0x3333333333333333UL) | ((v & 0x3333333333333333UL) << 2);
-        v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((v & 0x0F0F0F0F0F0F0F0FUL) << 4);
-        return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
     }
 
     // ---- whole-store -------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ using RedisClone.Node.Commands.Keys;
 using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands.Hashes;
 
@@ -245,12 +246,11 @@ internal static class HashCommands
             c.Reply.WriteError(RespLiterals.HashValueNotInteger);
             return;
         }
-        if ((by > 0 && current > long.MaxValue - by) || (by < 0 && current < long.MinValue - by))
+        if (!Int64Math.TryAdd(current, by, out long result))
         {
             c.Reply.WriteError(RespLiterals.Overflow);
             return;
         }
-        long result = current + by;
         Span<byte> digits = stackalloc byte[24];
         hash.Set(c.Args[2], digits[..RespNumber.Format(result, digits)], c.Server.Settings.Collections);
         c.Db.CollectionChanged(c.Args[1], hash);

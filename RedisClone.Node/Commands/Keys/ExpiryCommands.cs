@@ -1,6 +1,7 @@
 using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands.Keys;
 
@@ -80,12 +81,11 @@ internal static class ExpiryCommands
         when *= unitMs;
         if (!absolute)
         {
-            if ((when > 0 && c.Now > long.MaxValue - when) || (when < 0 && c.Now < long.MinValue - when))
+            if (!Int64Math.TryAdd(when, c.Now, out when))
             {
                 c.Reply.WriteError(RespLiterals.InvalidExpire(c.Command.FullName));
                 return;
             }
-            when += c.Now;
         }
         Database db = c.Db;
         int slot = db.Lookup(c.Args[1], touch: false);

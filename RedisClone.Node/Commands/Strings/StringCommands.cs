@@ -1,6 +1,7 @@
 using RedisClone.Node.Configuration;
 using RedisClone.Node.Protocol;
 using RedisClone.Node.Storage;
+using RedisClone.Node.Util;
 
 namespace RedisClone.Node.Commands.Strings;
 
@@ -541,12 +542,11 @@ internal static class StringCommands
             c.Reply.WriteError(RespLiterals.NotInteger);
             return;
         }
-        if ((by > 0 && current > long.MaxValue - by) || (by < 0 && current < long.MinValue - by))
+        if (!Int64Math.TryAdd(current, by, out long result))
         {
             c.Reply.WriteError(RespLiterals.Overflow);
             return;
         }
-        long result = current + by;
         Span<byte> digits = stackalloc byte[24];
         c.Db.SetString(slot, c.Args[1], digits[..RespNumber.Format(result, digits)], keepTtl: true);
         c.Notify(KeyspaceEventFlags.Strings, "incrby", c.Args[1]);
