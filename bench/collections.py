@@ -9,8 +9,12 @@ Memory: for each type, a fresh server of each kind is loaded (pipelined RESP ove
 elements in two shapes: one key holding all of them (Redis: hashtable/quicklist/hashtable/skiplist), and keys of 100
 elements each (Redis: listpack/quicklist/intset-or-hashtable/listpack). Printed: RSS growth (VmRSS after the load
 less VmRSS before; read 4 s after the load, once the node's idle memory trim has run) in MB, bytes per element, and node/Redis.
-Rates: redis-benchmark -q -n --requests -t lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,mset,
-unpipelined (-c 50) and -P 16, --repeat runs each (3), which server goes first swapping every run; medians shown.
+Rates: redis-benchmark -q -c 50, one run per test of lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,lrange_100,lrange_600,
+mset: unpipelined with -n --requests, -P 16 with ten times as many (so a pipelined run lasts about a second, not a
+tenth of one); --repeat runs each (3), which server goes first swapping every run; medians of the rate and of the
+server's CPU per request (user + kernel, from /proc/PID/stat around the run). The CPU is the steadier figure: with
+redis-benchmark on one thread, it and the server share the two cores, and the run-to-run spread of the rate is wider
+than the difference between the servers.
 Only 127.0.0.1 is contacted.
 """
 import argparse, os, socket, statistics, subprocess, sys, time
@@ -121,29 +125,52 @@ def memory(elements):
     print()
 
 
+def cpu_ns(pid):
+    """User and kernel CPU of a process so far, in ns (fields 14 and 15 of /proc/PID/stat, in clock ticks)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) * 1e9 / tick, int(fields[12]) * 1e9 / tick
+
+
+def bench_one(port, pid, test, pipeline, requests):
+    """One redis-benchmark run of one test: the rate of its last line, and the server's CPU per request in it."""
+    user0, kernel0 = cpu_ns(pid)
+    out = subprocess.run(["redis-benchmark", "-p", str(port), "-c", "50", "-n", str(requests), "-P", pipeline, "-q",
+                          "-t", test], capture_output=True, text=True, timeout=600).stdout
+    user1, kernel1 = cpu_ns(pid)
+    rates = [float(line.split(":")[1].split()[0]) for line in out.replace("\r", "\n").splitlines()
+             if "requests per second" in line]
+    # LRANGE's run is two benchmarks (its LPUSH first); the CPU is charged to all the requests of the run.
+    total = requests * len(rates)
+    return rates[-1], (user1 - user0) / total, (kernel1 - kernel0) / total
+
+
 def rates(requests, repeat):
-    print(f"## redis-benchmark -q -c 50 -n {requests:,} -t {TESTS} (requests per second, median of {repeat})\n")
+    piped = requests * 10
+    print(f"## redis-benchmark -q -c 50, one test per run: -n {requests:,} unpipelined, -n {piped:,} -P 16 "
+          f"(median of {repeat}; server CPU per request in ns, user + kernel)\n")
     procs = {"redis": start("redis", 7612), "node": start("node", 7611)}
     ports = {"redis": 7612, "node": 7611}
     try:
         samples = {}
         for rep in range(repeat):
+            for test in TESTS.split(","):
+                for pipeline, n in (("1", requests), ("16", piped)):
+                    # Which server goes first swaps every run, so neither always meets a warmer or cooler machine.
+                    order = ("redis", "node") if (rep + (pipeline == "16")) % 2 == 0 else ("node", "redis")
+                    for server in order:
+                        rate, user, kernel = bench_one(ports[server], procs[server].pid, test, pipeline, n)
+                        samples.setdefault((test, pipeline, server), []).append((rate, user, kernel))
+        med = {k: tuple(statistics.median(x[i] for x in v) for i in range(3)) for k, v in samples.items()}
+        print("| test | pipeline | Redis /s | node /s | node / Redis | Redis CPU ns | node CPU ns | node / Redis |")
+        print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for test in TESTS.split(","):
             for pipeline in ("1", "16"):
-                # Which server goes first swaps every run, so neither always meets a warmer or cooler machine.
-                for server in ("redis", "node") if (rep + (pipeline == "16")) % 2 == 0 else ("node", "redis"):
-                    out = subprocess.run(["redis-benchmark", "-p", str(ports[server]), "-c", "50", "-n", str(requests),
-                                          "-P", pipeline, "-q", "-t", TESTS], capture_output=True, text=True, timeout=600).stdout
-                    for line in out.replace("\r", "\n").splitlines():
-                        if "requests per second" in line:
-                            name = line.split(":")[0].strip()
-                            samples.setdefault((pipeline, server, name), []).append(float(line.split(":")[1].split()[0]))
-        results = {k: statistics.median(v) for k, v in samples.items()}
-        names = [k[2] for k in results if k[0] == "1" and k[1] == "redis"]
-        print("| test | Redis | node | node / Redis | Redis -P 16 | node -P 16 | node / Redis |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-        for name in names:
-            row = [results.get((p, s, name), 0) for p in ("1", "16") for s in ("redis", "node")]
-            print(f"| {name} | {row[0]:,.0f} | {row[1]:,.0f} | {row[1] / max(row[0], 1):.2f} | {row[2]:,.0f} | {row[3]:,.0f} | {row[3] / max(row[2], 1):.2f} |")
+                r, n = med[(test, pipeline, "redis")], med[(test, pipeline, "node")]
+                print(f"| {test.upper()} | {'-P 16' if pipeline == '16' else 'none'} | {r[0]:,.0f} | {n[0]:,.0f} | "
+                      f"{n[0] / max(r[0], 1):.2f} | {r[1]:,.0f} + {r[2]:,.0f} | {n[1]:,.0f} + {n[2]:,.0f} | "
+                      f"{(n[1] + n[2]) / max(r[1] + r[2], 1):.2f} |", flush=True)
     finally:
         for p in procs.values():
             stop(p)
