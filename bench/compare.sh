@@ -548,13 +548,12 @@ report() {   # report [INCOMPLETE-REASON]
 
   echo "## 5. Tracing overhead"
   echo
-  if part_ran tracing; then
+  # part_head prints the part's status, so a failed tracing run reads as failed, not as an empty report.
+  if part_head tracing; then
     echo "RedisClone only (Redis and Garnet have no OpenTelemetry tracing to compare); \`bash bench/tracing.sh\`:"
     echo
     if [[ -s $WORK/tracing.md ]]; then cat "$WORK/tracing.md"; else echo "_bench/tracing.sh printed no report._"; fi
     echo
-  else
-    echo "_not run (not in COMPARE_PARTS)._"; echo
   fi
 
   echo "## Notes"
@@ -597,10 +596,11 @@ for part in $PARTS; do
           if server_active garnet && [[ ! -x $GARNET_BIN ]]; then SERVERS=$(echo " $SERVERS " | sed 's/ garnet / /; s/^ *//; s/ *$//'); fi
           "part_$part" ;;
     cluster) part_cluster ;;
-    tracing) if timeout 600 bash "$REPO_ROOT/bench/tracing.sh" >"$WORK/tracing.md" 2>"$WORK/tracing.log"; then
-               PART_STATUS[tracing]=ok
+    tracing) begin_part tracing
+             if timeout 600 bash "$REPO_ROOT/bench/tracing.sh" >"$WORK/tracing.md" 2>"$WORK/tracing.log"; then
+               end_part tracing ok
              else
-               PART_STATUS[tracing]="failed (see $WORK/tracing.log)"
+               end_part tracing "bench/tracing.sh exited with code $? (124 = stopped after 600 s); log $WORK/tracing.log"
              fi ;;
   esac
 done
