@@ -400,6 +400,9 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZRANDMEMBER k x
             ZRANDMEMBER k 1 x
             ZRANDMEMBER k 1 WITHSCORES x
+            ZRANDMEMBER k x 0
+            ZRANDMEMBER k x 1 WITHSCORES
+            ZRANDMEMBER k -9223372036854775808 x
             ZRANDMEMBER nokey
             ZRANDMEMBER nokey 5
             ZRANDMEMBER nokey x
