@@ -104,7 +104,8 @@ public sealed partial class RandomCommandGenerator
         var words = new List<string>(line.Split(' '));
         switch (_random.Next(4))
         {
-            case 0 when words.Count > 1:
+            // Without its count, a COUNT command's reply would be one random member.
+            case 0 when words.Count > 1 && prefix != "COUNT ":
                 words.RemoveAt(words.Count - 1);
                 break;
             case 1:
