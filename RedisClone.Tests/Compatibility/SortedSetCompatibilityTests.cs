@@ -545,6 +545,14 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZADD r 1.1 m 2.2 n
             ZUNION 3 p q r WITHSCORES
             ZUNION 2 r r WEIGHTS 0.1 0.2 WITHSCORES
+            ZADD t inf a -inf b 0 c
+            ZINTER 2 t t WEIGHTS -inf 0 WITHSCORES
+            ZINTER 2 t t WEIGHTS 0 inf WITHSCORES
+            ZINTER 2 t t WEIGHTS -inf 0 AGGREGATE MIN WITHSCORES
+            ZINTER 2 t t WEIGHTS -inf 0 AGGREGATE MAX WITHSCORES
+            ZINTERSTORE u 2 t t WEIGHTS -inf 0
+            ZRANGE u 0 -1 WITHSCORES
+            ZUNION 2 t t WEIGHTS -inf 0 WITHSCORES
             """,
         // A plain set as input counts each member with score 1; an intset and a hashtable-encoded set alike.
         ["set-algebra-with-plain-sets"] = """

@@ -313,7 +313,9 @@ internal static class SortedSetAlgebraCommands
             {
                 if (sorted[i].TryGetScore(member, out double other))
                 {
-                    value = Combine(value, Weighted(sorted[i].Weight, other), aggregate);
+                    // Only the first set's weighted score has a NaN (inf * 0) made 0, as in Redis's zinter: a later
+                    // NaN goes into the aggregate as it is (a sum with it becomes 0, MIN and MAX keep the target).
+                    value = Combine(value, sorted[i].Weight * other, aggregate);
                 }
                 else
                 {
