@@ -52,10 +52,13 @@ public sealed partial class RandomCommandGenerator
     // Integers (an intset, Redis's integer listpack entries), negatives, floats and "" collide with each other on purpose.
     private static readonly string[] Alphabet = ["a", "b", "c", "d", "e", "1", "2", "3", "-1", "10", "1.5", "-2.5", "0", "\"\""];
 
+    // Now and then: the ends of a 64-bit integer and past them, and numbers that look like integers but are not.
+    private static readonly string[] EdgeMembers = ["9223372036854775807", "-9223372036854775808", "9223372036854775808", "-0", "+1", "01", "1e308", "-1e308"];
+
     // Longer than the 64-byte listpack value limit: converts a hash or a sorted set.
     private static readonly string LongMember = new('x', 65);
 
-    private static readonly string[] Scores = ["0", "1", "2", "3", "-1", "1.5", "-2.5", "10", "1e3", "-inf", "+inf", "0.1", "3.0"];
+    private static readonly string[] Scores = ["0", "1", "2", "3", "-1", "1.5", "-2.5", "10", "1e3", "-inf", "+inf", "0.1", "3.0", "-0", "1e308", "-1e308", "5e-324"];
     private static readonly string[] BadNumbers = ["x", "nan", "\"\"", "1.5.5", "99999999999999999999", "0x10", "1e", "inf"];
     private static readonly string[] ScoreBounds = ["-inf", "+inf", "0", "1", "(1", "2", "(2", "1.5", "(-1", "10", "(10", "-1"];
     private static readonly string[] LexBounds = ["-", "+", "[a", "(a", "[b", "(c", "[d", "(e", "[1", "(2", "[", "[\"\""];
@@ -87,7 +90,7 @@ public sealed partial class RandomCommandGenerator
             _ => Generic(),
         };
         // A broken ZADD on the lex key could give it a second score (see LexCommand).
-        return _random.Next(100) < 4 && !line.StartsWith($"ZADD {LexKey}", StringComparison.Ordinal) ? Break(line) : line;
+        return _random.Next(100) < 6 && !line.StartsWith($"ZADD {LexKey}", StringComparison.Ordinal) ? Break(line) : line;
     }
 
     /// <summary>A wrong arity, a bad number or a bad keyword in an otherwise legal command, for the error texts.</summary>
@@ -153,7 +156,12 @@ public sealed partial class RandomCommandGenerator
         _ => Pick(SharedKeys),
     };
 
-    private string Member() => Chance(2) ? LongMember : Pick(Alphabet);
+    private string Member() => _random.Next(100) switch
+    {
+        < 2 => LongMember,
+        < 5 => Pick(EdgeMembers),
+        _ => Pick(Alphabet),
+    };
 
     private string Members(int min, int max) => string.Join(' ', Enumerable.Range(0, _random.Next(min, max + 1)).Select(_ => Member()));
 
