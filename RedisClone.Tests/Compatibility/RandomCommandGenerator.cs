@@ -3,7 +3,7 @@ namespace RedisClone.Tests.Compatibility;
 /// <summary>
 /// From a seed, a sequence of collection commands in the <see cref="DifferentialScript"/> text format, for a randomized
 /// differential run against redis-server. Few keys and a small alphabet, so that WRONGTYPE, missing keys, emptied keys,
-/// type changes and member collisions happen often; small size limits (<see cref="Preamble"/>) so that encodings
+/// type changes and member collisions happen often; small size limits (<see cref="LimitSettings"/>) so that encodings
 /// convert with small data. What it leaves out, and why:
 /// <list type="bullet">
 /// <item>SPOP, SRANDMEMBER/HRANDFIELD/ZRANDMEMBER without a count: a random member, or a random change of state, that
@@ -18,16 +18,13 @@ namespace RedisClone.Tests.Compatibility;
 public sealed partial class RandomCommandGenerator
 {
     /// <summary>
-    /// Size limits small enough that a handful of members converts an encoding (redis-server 7.0 has no
-    /// set-max-listpack-entries: a set is an intset or a hashtable).
+    /// Size settings small enough that a handful of members converts an encoding, chosen per seed (0 and 1 included:
+    /// a collection converted by its first member). redis-server 7.0 has no set-max-listpack-entries: a set is an
+    /// intset or a hashtable.
     /// </summary>
-    public static readonly string[] Preamble =
-    [
-        "CONFIG SET hash-max-listpack-entries 4",
-        "CONFIG SET set-max-intset-entries 4",
-        "CONFIG SET zset-max-listpack-entries 4",
-        "CONFIG SET list-max-listpack-size 4",
-    ];
+    private static readonly string[] LimitSettings = ["hash-max-listpack-entries", "set-max-intset-entries", "zset-max-listpack-entries"];
+    private static readonly string[] LimitValues = ["0", "1", "2", "4", "4", "4", "8"];
+    private static readonly string[] ListNodeSizes = ["1", "2", "4", "4", "-1"];
 
     /// <summary>The defaults both servers start with, restored after a run (the fixture is shared with other tests).</summary>
     public static readonly string[][] Defaults =
@@ -68,10 +65,15 @@ public sealed partial class RandomCommandGenerator
 
     public RandomCommandGenerator(int seed) => _random = new Random(seed);
 
-    /// <summary><see cref="Preamble"/>, then <paramref name="count"/> random commands.</summary>
+    /// <summary>CONFIG SET of the seed's size limits, then <paramref name="count"/> random commands.</summary>
     public List<string> Script(int count)
     {
-        var lines = new List<string>(Preamble);
+        var lines = new List<string>();
+        foreach (string setting in LimitSettings)
+        {
+            lines.Add($"CONFIG SET {setting} {Pick(LimitValues)}");
+        }
+        lines.Add($"CONFIG SET list-max-listpack-size {Pick(ListNodeSizes)}");
         for (int i = 0; i < count; i++)
         {
             lines.Add(Next());
