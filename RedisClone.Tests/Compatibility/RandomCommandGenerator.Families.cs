@@ -6,7 +6,7 @@ public sealed partial class RandomCommandGenerator
     private string Hash()
     {
         string key = Key(HashKeys);
-        return _random.Next(16) switch
+        return _random.Next(17) switch
         {
             0 or 1 => $"HSET {key} {Pairs(1, 3)}",
             2 => $"HSETNX {key} {Member()} {Member()}",
@@ -22,6 +22,7 @@ public sealed partial class RandomCommandGenerator
             12 => $"HINCRBY {key} {Member()} {(Chance(10) ? Pick(BadNumbers) : Pick(["1", "-1", "5", "0", "9223372036854775807", "-9223372036854775808"]))}",
             13 => $"HINCRBYFLOAT {key} {Member()} {Score()}",
             14 => $"COUNT HRANDFIELD {key} {Count()}" + (Chance(50) ? " WITHVALUES" : ""),
+            15 => Scan("HSCAN", key),
             _ => $"HSET {key} {Pairs(1, 2)}",
         };
     }
@@ -68,7 +69,7 @@ public sealed partial class RandomCommandGenerator
     private string Set()
     {
         string key = Key(SetKeys);
-        return _random.Next(16) switch
+        return _random.Next(17) switch
         {
             0 or 1 or 2 => $"SADD {key} {Members(1, 4)}",
             3 => $"SREM {key} {Members(1, 3)}",
@@ -81,6 +82,7 @@ public sealed partial class RandomCommandGenerator
             10 or 11 => $"SORTED {Pick(["SINTER", "SUNION", "SDIFF"])} {Keys(SetKeys)}",
             12 or 13 => $"{Pick(["SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"])} {Key(SetKeys)} {Keys(SetKeys)}",
             14 => $"SINTERCARD {KeyList(SetKeys)}" + (Chance(50) ? $" LIMIT {Pick(["0", "1", "2", "-1"])}" : ""),
+            15 => Scan("SSCAN", key),
             _ => $"SADD {key} {Pick(["1", "2", "3", "10", "-1", "0", "100", "-100", "5", "6"])}",
         };
     }
@@ -88,7 +90,7 @@ public sealed partial class RandomCommandGenerator
     private string SortedSet()
     {
         string key = Key(SortedSetKeys);
-        return _random.Next(26) switch
+        return _random.Next(27) switch
         {
             0 or 1 or 2 => $"ZADD {key}{ZaddOptions()} {ScoredMembers()}",
             3 => $"ZINCRBY {key} {Score()} {Member()}",
@@ -113,6 +115,7 @@ public sealed partial class RandomCommandGenerator
             22 => $"COUNT ZRANDMEMBER {key} {Count()}" + (Chance(50) ? " WITHSCORES" : ""),
             23 => ZSetAlgebra(),
             24 => ZSetAlgebraStore(),
+            25 => Scan("ZSCAN", key),
             _ => $"ZINTERCARD {KeyList(SortedSetKeys)}" + (Chance(50) ? $" LIMIT {Pick(["0", "1", "2", "-1"])}" : ""),
         };
     }

@@ -8,8 +8,9 @@ namespace RedisClone.Tests.Compatibility;
 /// <list type="bullet">
 /// <item>SPOP, SRANDMEMBER/HRANDFIELD/ZRANDMEMBER without a count: a random member, or a random change of state, that
 /// no other server can reproduce. With a count they are compared by type and length only (COUNT).</item>
-/// <item>SSCAN, HSCAN, ZSCAN: over a hashtable their cursor and order are Redis's hash order, and the elements are
-/// nested in the reply, where SORTED does not reach.</item>
+/// <item>SSCAN, HSCAN, ZSCAN with a cursor other than 0 or a small COUNT: over a hashtable, where a scan stops and
+/// its next cursor follow Redis's hash order. They run from cursor 0 with a COUNT that ends them in one call, elements
+/// compared in any order (SCANSORTED, SCANPAIRS).</item>
 /// <item>The blocking commands: they would block on an empty key.</item>
 /// <item>Lex ranges over members with different scores (unspecified in Redis, and over a skiplist dependent on its
 /// random levels): lex commands use a key of their own, written with score 0 only.</item>
@@ -99,7 +100,7 @@ public sealed partial class RandomCommandGenerator
     private string Break(string line)
     {
         string prefix = "";
-        foreach (string mode in (string[])["SORTED ", "PAIRS ", "COUNT "])
+        foreach (string mode in (string[])["SORTED ", "PAIRS ", "COUNT ", "SCANSORTED ", "SCANPAIRS "])
         {
             if (line.StartsWith(mode, StringComparison.Ordinal))
             {
@@ -172,6 +173,16 @@ public sealed partial class RandomCommandGenerator
     private string Index() => Pick(Indexes);
 
     private string Count() => Pick(["0", "1", "2", "3", "5", "-1", "-3", "100"]);
+
+    /// <summary>A scan from cursor 0 that ends in one call (the elements in any order), or one with a bad cursor.</summary>
+    private string Scan(string command, string key)
+    {
+        // Not -1: Redis reads it as the largest cursor, which over a hashtable starts in a bucket of its hash order.
+        string cursor = Chance(5) ? Pick(["x", "1.5", "18446744073709551616"]) : "0";
+        string match = Chance(50) ? " MATCH " + Pick(["*", "a*", "?", "[0-9]*", "-*", "*5", "[a-c]", "\"\""]) : "";
+        string prefix = command == "SSCAN" ? "SCANSORTED" : "SCANPAIRS";
+        return $"{prefix} {command} {key} {cursor}{match} COUNT 1000";
+    }
 
     private bool Chance(int percent) => _random.Next(100) < percent;
 
