@@ -77,9 +77,38 @@ public sealed partial class RandomCommandGenerator
         lines.Add($"CONFIG SET list-max-listpack-size {Pick(ListNodeSizes)}");
         for (int i = 0; i < count; i++)
         {
-            lines.Add(Next());
+            if (Chance(2))
+            {
+                i += Transaction(lines);
+            }
+            else
+            {
+                lines.Add(Next());
+            }
         }
         return lines;
+    }
+
+    /// <summary>
+    /// MULTI, a few commands, EXEC (now and then DISCARD): queued replies, EXECABORT after a queued error, and EXEC's
+    /// array of replies. Only commands compared byte for byte: EXEC's reply nests theirs, where SORTED does not reach.
+    /// </summary>
+    private int Transaction(List<string> lines)
+    {
+        lines.Add("MULTI");
+        int queued = _random.Next(1, 5);
+        for (int i = 0; i < queued; i++)
+        {
+            string line;
+            do
+            {
+                line = Next();
+            }
+            while (line.Split(' ')[0] is "SORTED" or "PAIRS" or "COUNT" or "SCANSORTED" or "SCANPAIRS");
+            lines.Add(line);
+        }
+        lines.Add(Chance(10) ? "DISCARD" : "EXEC");
+        return queued + 1;
     }
 
     private string Next()
