@@ -192,6 +192,9 @@ public sealed partial class RandomCommandGenerator
     {
         < 2 => LongMember,
         < 5 => Pick(EdgeMembers),
+        // A wider range now and then, so that some collections grow past a few dozen members (quicklists of many
+        // nodes, deep skiplists, ranks and LIMIT far from the ends).
+        < 15 => _random.Next(100, 160).ToString(System.Globalization.CultureInfo.InvariantCulture),
         _ => Pick(Alphabet),
     };
 
