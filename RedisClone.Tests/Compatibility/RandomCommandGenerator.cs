@@ -27,6 +27,9 @@ public sealed partial class RandomCommandGenerator
     private static readonly string[] LimitValues = ["0", "1", "2", "4", "4", "4", "8"];
     private static readonly string[] ListNodeSizes = ["1", "2", "4", "4", "-1"];
 
+    // Mostly the default 64 (the long member converts), now and then short enough that most members do.
+    private static readonly string[] ValueLimitSettings = ["hash-max-listpack-value", "zset-max-listpack-value"];
+
     /// <summary>The defaults both servers start with, restored after a run (the fixture is shared with other tests).</summary>
     public static readonly string[][] Defaults =
     [
@@ -34,6 +37,9 @@ public sealed partial class RandomCommandGenerator
         ["CONFIG", "SET", "set-max-intset-entries", "512"],
         ["CONFIG", "SET", "zset-max-listpack-entries", "128"],
         ["CONFIG", "SET", "list-max-listpack-size", "-2"],
+        ["CONFIG", "SET", "list-compress-depth", "0"],
+        ["CONFIG", "SET", "hash-max-listpack-value", "64"],
+        ["CONFIG", "SET", "zset-max-listpack-value", "64"],
     ];
 
     private static readonly string[] HashKeys = ["h1", "h2"];
@@ -75,6 +81,11 @@ public sealed partial class RandomCommandGenerator
             lines.Add($"CONFIG SET {setting} {Pick(LimitValues)}");
         }
         lines.Add($"CONFIG SET list-max-listpack-size {Pick(ListNodeSizes)}");
+        lines.Add($"CONFIG SET list-compress-depth {Pick(["0", "0", "1", "2"])}");
+        foreach (string setting in ValueLimitSettings)
+        {
+            lines.Add($"CONFIG SET {setting} {Pick(["64", "64", "64", "3", "0"])}");
+        }
         for (int i = 0; i < count; i++)
         {
             if (Chance(2))
