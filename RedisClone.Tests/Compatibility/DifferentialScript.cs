@@ -22,6 +22,14 @@ public enum ReplyOrder
     SortedPairs,
     /// <summary>Only the first line: the type and length of a reply whose elements are random (<c>COUNT</c>: SPOP with a count).</summary>
     CountOnly,
+    /// <summary>
+    /// A SCAN-family reply (cursor, elements) whose elements are compared in any order (<c>SCANSORTED</c>), or as
+    /// field-value pairs in any order (<c>SCANPAIRS</c>: HSCAN, ZSCAN); the cursor exactly. Only a scan that ends in
+    /// one call (a COUNT above the collection's size) is the same on two servers.
+    /// </summary>
+    ScanSorted,
+    /// <summary>See <see cref="ScanSorted"/>.</summary>
+    ScanPairs,
 }
 
 public enum StepKind
@@ -48,7 +56,7 @@ public enum StepKind
 /// <item><c>CLOSED?</c>: whether the server closed the connection.</item>
 /// <item>A leading <c>@2</c> runs the step on a second connection (any digit; the default is <c>@1</c>).</item>
 /// <item><c>SORTED cmd</c> / <c>PAIRS cmd</c>: a command whose reply is compared in any order; <c>COUNT cmd</c>: only its
-/// type and length (<see cref="ReplyOrder"/>).</item>
+/// type and length; <c>SCANSORTED cmd</c> / <c>SCANPAIRS cmd</c>: a one-call scan's elements in any order (<see cref="ReplyOrder"/>).</item>
 /// </list>
 /// </summary>
 public static partial class DifferentialScript
@@ -99,6 +107,14 @@ public static partial class DifferentialScript
                 else if (line.StartsWith("COUNT ", StringComparison.Ordinal))
                 {
                     order = ReplyOrder.CountOnly;
+                }
+                else if (line.StartsWith("SCANSORTED ", StringComparison.Ordinal))
+                {
+                    order = ReplyOrder.ScanSorted;
+                }
+                else if (line.StartsWith("SCANPAIRS ", StringComparison.Ordinal))
+                {
+                    order = ReplyOrder.ScanPairs;
                 }
                 string command = order == ReplyOrder.AsSent ? line : line[(line.IndexOf(' ') + 1)..];
                 string[] args = SplitArguments(command);
@@ -221,6 +237,16 @@ public static partial class DifferentialScript
         if (order == ReplyOrder.CountOnly)
         {
             return reply[..headerEnd];
+        }
+        if (order is ReplyOrder.ScanSorted or ReplyOrder.ScanPairs)
+        {
+            int cursorEnd = ElementEnd(reply, headerEnd);
+            if (cursorEnd >= reply.Length)
+            {
+                return reply;
+            }
+            byte[] scanned = InOrder(reply[cursorEnd..ElementEnd(reply, cursorEnd)], order == ReplyOrder.ScanPairs ? ReplyOrder.SortedPairs : ReplyOrder.Sorted);
+            return [.. reply[..cursorEnd], .. scanned];
         }
         var elements = new List<byte[]>();
         for (int p = headerEnd; p < reply.Length;)

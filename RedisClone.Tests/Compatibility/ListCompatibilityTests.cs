@@ -214,6 +214,9 @@ public sealed class ListCompatibilityTests(DifferentialFixture fixture) : Differ
             LINSERT k before a
             LPOS k a RANK 1 RANK 2
             LPOS k a COUNT 1 COUNT
+            LPOS k a MAXLEN nan
+            LPOS k a COUNT x
+            LPOS k a RANK x
             CLIENT UNBLOCK 1 nope
             CLIENT UNBLOCK 1 TIMEOUT extra
             CLIENT UNBLOCK -1 ERROR

@@ -120,6 +120,34 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZSCORE packed a
             CONFIG SET zset-max-listpack-entries 128
             """,
+        // A store's result is a skiplist (keeps -0) unless Redis packs it; ZRANGESTORE by score packs as it fills.
+        ["negative-zero-in-store-results"] = """
+            CONFIG SET zset-max-listpack-entries 4
+            ZADD src -1 a -2 b -3 c -4 d -5 e -6 f
+            ZUNIONSTORE neg 1 src WEIGHTS 0
+            OBJECT ENCODING neg
+            ZRANGE neg 0 -1 WITHSCORES
+            ZINTERSTORE neg2 2 src src WEIGHTS 0 0
+            ZRANGE neg2 0 -1 WITHSCORES
+            ZDIFFSTORE neg3 1 neg
+            ZRANGE neg3 0 -1 WITHSCORES
+            ZUNIONSTORE again 1 neg3 WEIGHTS 1
+            ZRANGE again 0 -1 WITHSCORES
+            ZRANGESTORE r1 neg 0 -1
+            OBJECT ENCODING r1
+            ZRANGE r1 0 -1 WITHSCORES
+            ZRANGESTORE r2 neg 1 3
+            ZRANGE r2 0 -1 WITHSCORES
+            ZRANGESTORE r3 neg -inf +inf BYSCORE
+            ZRANGE r3 0 -1 WITHSCORES
+            ZRANGESTORE r4 neg +inf -inf BYSCORE REV
+            ZRANGE r4 0 -1 WITHSCORES
+            ZRANGESTORE r5 neg - + BYLEX
+            ZRANGE r5 0 -1 WITHSCORES
+            COPY neg copied
+            ZRANGE copied 0 -1 WITHSCORES
+            CONFIG SET zset-max-listpack-entries 128
+            """,
         ["zrem-zcard-zscore-zrank"] = """
             ZADD k 1 a 2 b 3 c 3 d
             ZCARD k
@@ -400,6 +428,9 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZRANDMEMBER k x
             ZRANDMEMBER k 1 x
             ZRANDMEMBER k 1 WITHSCORES x
+            ZRANDMEMBER k x 0
+            ZRANDMEMBER k x 1 WITHSCORES
+            ZRANDMEMBER k -9223372036854775808 x
             ZRANDMEMBER nokey
             ZRANDMEMBER nokey 5
             ZRANDMEMBER nokey x
@@ -514,6 +545,14 @@ public sealed class SortedSetCompatibilityTests(DifferentialFixture fixture) : D
             ZADD r 1.1 m 2.2 n
             ZUNION 3 p q r WITHSCORES
             ZUNION 2 r r WEIGHTS 0.1 0.2 WITHSCORES
+            ZADD t inf a -inf b 0 c
+            ZINTER 2 t t WEIGHTS -inf 0 WITHSCORES
+            ZINTER 2 t t WEIGHTS 0 inf WITHSCORES
+            ZINTER 2 t t WEIGHTS -inf 0 AGGREGATE MIN WITHSCORES
+            ZINTER 2 t t WEIGHTS -inf 0 AGGREGATE MAX WITHSCORES
+            ZINTERSTORE u 2 t t WEIGHTS -inf 0
+            ZRANGE u 0 -1 WITHSCORES
+            ZUNION 2 t t WEIGHTS -inf 0 WITHSCORES
             """,
         // A plain set as input counts each member with score 1; an intset and a hashtable-encoded set alike.
         ["set-algebra-with-plain-sets"] = """

@@ -28,11 +28,8 @@ internal static partial class ListCommands
             }
             else if (hasValue && c.ArgIs(i, "COUNT"u8))
             {
-                if (!c.TryInteger(++i, out count))
-                {
-                    return;
-                }
-                if (count < 0)
+                // Redis answers a count that is not a number as it answers a negative one.
+                if (!RespNumber.TryParseInt64(c.Args[++i], out count) || count < 0)
                 {
                     c.Reply.WriteError(RespLiterals.CountCannotBeNegative);
                     return;
@@ -40,11 +37,8 @@ internal static partial class ListCommands
             }
             else if (hasValue && c.ArgIs(i, "MAXLEN"u8))
             {
-                if (!c.TryInteger(++i, out maxLength))
-                {
-                    return;
-                }
-                if (maxLength < 0)
+                // Redis answers a count that is not a number as it answers a negative one.
+                if (!RespNumber.TryParseInt64(c.Args[++i], out maxLength) || maxLength < 0)
                 {
                     c.Reply.WriteError(RespLiterals.MaxlenCannotBeNegative);
                     return;

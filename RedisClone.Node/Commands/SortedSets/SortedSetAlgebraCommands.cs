@@ -236,7 +236,11 @@ internal static class SortedSetAlgebraCommands
             c.Reply.WriteRaw(RespLiterals.Zero);
             return;
         }
-        var builder = new SortedSetBuilder(new SortedSetValue(), c.Server.Settings.Collections);
+        // Redis builds the result as a skiplist and packs it only when it is small enough, so a big result keeps its -0
+        // scores (a listpack turns them into 0) from the first element on.
+        CollectionLimits limits = c.Server.Settings.Collections;
+        bool packs = result.Count <= limits.ZSetMaxListpackEntries && result.TrueForAll(e => e.Member.Length <= limits.ZSetMaxListpackValue);
+        var builder = new SortedSetBuilder(packs ? new SortedSetValue() : SortedSetValue.CreateLarge(), limits);
         foreach ((byte[] member, double score) in result)
         {
             builder.Visit(member, score);
@@ -309,7 +313,9 @@ internal static class SortedSetAlgebraCommands
             {
                 if (sorted[i].TryGetScore(member, out double other))
                 {
-                    value = Combine(value, Weighted(sorted[i].Weight, other), aggregate);
+                    // Only the first set's weighted score has a NaN (inf * 0) made 0, as in Redis's zinter: a later
+                    // NaN goes into the aggregate as it is (a sum with it becomes 0, MIN and MAX keep the target).
+                    value = Combine(value, sorted[i].Weight * other, aggregate);
                 }
                 else
                 {

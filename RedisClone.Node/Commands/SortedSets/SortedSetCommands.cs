@@ -317,11 +317,6 @@ internal static class SortedSetCommands
 
     private static void ZRandMember(CommandContext c)
     {
-        if (c.Args.Count > 4 || (c.Args.Count == 4 && !c.ArgIs(3, "WITHSCORES"u8)))
-        {
-            c.SyntaxError();
-            return;
-        }
         if (c.Args.Count == 2)
         {
             if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? one))
@@ -339,14 +334,25 @@ internal static class SortedSetCommands
             return;
         }
         bool withScores = c.Args.Count == 4;
+        // Redis reads the count before it looks at the rest: a bad count wins over a syntax error.
         if (!RespNumber.TryParseInt64(c.Args[2], out long count))
         {
             c.Reply.WriteError(RespLiterals.NotInteger);
             return;
         }
-        if (count == long.MinValue || (withScores && (count < -long.MaxValue / 2 || count > long.MaxValue / 2)))
+        if (count == long.MinValue)
         {
-            c.Reply.WriteError(withScores && count != long.MinValue ? "ERR value is out of range" : "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            c.Reply.WriteError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            return;
+        }
+        if (c.Args.Count > 4 || (withScores && !c.ArgIs(3, "WITHSCORES"u8)))
+        {
+            c.SyntaxError();
+            return;
+        }
+        if (withScores && (count < -long.MaxValue / 2 || count > long.MaxValue / 2))
+        {
+            c.Reply.WriteError("ERR value is out of range");
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))

@@ -162,7 +162,7 @@ internal static class SortedSetRangeCommands
         int count = last - first + 1;
         if (store)
         {
-            StoreRange(c, set, first, last);
+            StoreRange(c, set, first, last, lengthKnown: type == RangeType.Rank, reverse);
             return;
         }
         if (set is null || count <= 0)
@@ -204,8 +204,13 @@ internal static class SortedSetRangeCommands
             : ((int)(range.Start + offset), (int)(range.Start + offset + take - 1));
     }
 
-    /// <summary>ZRANGESTORE's result: the range as a new set at the destination (its old value replaced), or the destination deleted when empty.</summary>
-    private static void StoreRange(CommandContext c, SortedSetValue? source, int first, int last)
+    /// <summary>
+    /// ZRANGESTORE's result: the range as a new set at the destination (its old value replaced), or the destination
+    /// deleted when empty. The encoding follows Redis, as a -0 score shows: a listpack turns -0 into 0, a skiplist keeps
+    /// it. A rank range's length is known, so a long one starts as a skiplist; a score or lex range starts as a listpack
+    /// filled in the range's order, which converts when it outgrows the limits.
+    /// </summary>
+    private static void StoreRange(CommandContext c, SortedSetValue? source, int first, int last, bool lengthKnown, bool reverse)
     {
         ReadOnlySpan<byte> destination = c.Args[1];
         int count = source is null ? 0 : last - first + 1;
@@ -218,8 +223,9 @@ internal static class SortedSetRangeCommands
             c.Reply.WriteRaw(RespLiterals.Zero);
             return;
         }
-        var builder = new SortedSetBuilder(new SortedSetValue(), c.Server.Settings.Collections);
-        source!.Visit(first, last, reverse: false, ref builder);
+        CollectionLimits limits = c.Server.Settings.Collections;
+        var builder = new SortedSetBuilder(lengthKnown && count > limits.ZSetMaxListpackEntries ? SortedSetValue.CreateLarge() : new SortedSetValue(), limits);
+        source!.Visit(first, last, reverse: !lengthKnown && reverse, ref builder);
         c.Db.Set(destination, builder.Set);
         c.Notify(KeyspaceEventFlags.ZSet, "zrangestore", destination);
         c.Reply.WriteInteger(count);
