@@ -1,7 +1,7 @@
 namespace RedisClone.Tests.Compatibility;
 
 /// <summary>
-/// From a seed, a sequence of collection commands in the <see cref="DifferentialScript"/> text format, for a randomized
+/// From a seed, a sequence of collection and string commands in the <see cref="DifferentialScript"/> text format, for a randomized
 /// differential run against redis-server. Few keys and a small alphabet, so that WRONGTYPE, missing keys, emptied keys,
 /// type changes and member collisions happen often; small size limits (<see cref="LimitSettings"/>) so that encodings
 /// convert with small data. What it leaves out, and why:
@@ -12,6 +12,8 @@ namespace RedisClone.Tests.Compatibility;
 /// its next cursor follow Redis's hash order. They run from cursor 0 with a COUNT that ends them in one call, elements
 /// compared in any order (SCANSORTED, SCANPAIRS).</item>
 /// <item>The blocking commands: they would block on an empty key.</item>
+/// <item>Relative expiry (EX, PX, SETEX, EXPIRE): the servers run the script one after the other, so a TTL would be
+/// read at different moments; absolute EXAT and PXAT instead, and relative forms only with refused values.</item>
 /// <item>Lex ranges over members with different scores (unspecified in Redis, and over a skiplist dependent on its
 /// random levels): lex commands use a key of their own, written with score 0 only.</item>
 /// </list>
@@ -126,10 +128,11 @@ public sealed partial class RandomCommandGenerator
     {
         string line = _random.Next(100) switch
         {
-            < 20 => Hash(),
-            < 40 => List(),
-            < 60 => Set(),
-            < 85 => SortedSet(),
+            < 18 => Hash(),
+            < 36 => List(),
+            < 54 => Set(),
+            < 76 => SortedSet(),
+            < 90 => Strings(),
             _ => Generic(),
         };
         // A broken ZADD on the lex key could give it a second score (see LexCommand).
@@ -190,12 +193,13 @@ public sealed partial class RandomCommandGenerator
     /// <summary>Mostly a key of the family's own, sometimes any key (another type, a string, a missing one).</summary>
     private string Key(string[] own) => Chance(80) ? Pick(own) : AnyKey();
 
-    private string AnyKey() => _random.Next(5) switch
+    private string AnyKey() => _random.Next(6) switch
     {
         0 => Pick(HashKeys),
         1 => Pick(ListKeys),
         2 => Pick(SetKeys),
         3 => Pick(SortedSetKeys),
+        4 => Pick(StringKeys),
         _ => Pick(SharedKeys),
     };
 
