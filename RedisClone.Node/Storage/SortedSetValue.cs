@@ -28,6 +28,14 @@ internal sealed class SortedSetValue : CollectionValue
         return set;
     }
 
+    /// <summary>
+    /// Redis's choice of encoding for a new set: packed when <paramref name="sizeHint"/> members of up to
+    /// <paramref name="longestMember"/> bytes fit the listpack limits, else the big encoding from the start, which
+    /// keeps the -0 scores a listpack would turn into 0.
+    /// </summary>
+    public static SortedSetValue CreateFor(long sizeHint, long longestMember, CollectionLimits limits) =>
+        sizeHint <= limits.ZSetMaxListpackEntries && longestMember <= limits.ZSetMaxListpackValue ? new SortedSetValue() : CreateLarge();
+
     public override string TypeName => "zset";
 
     public override string EncodingName => _packed is not null ? "listpack" : "skiplist";

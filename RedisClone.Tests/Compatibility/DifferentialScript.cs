@@ -289,6 +289,29 @@ public static partial class DifferentialScript
     }
 
     /// <summary>Reply bytes as readable text: printable ASCII as is, everything else escaped (so CRLF shows as \r\n).</summary>
+    /// <summary>
+    /// A run, one line per step, "!! " before each whose replies differ, followed by redis-server's reply and the
+    /// node's; with <paramref name="everyReply"/>, redis-server's reply under every step.
+    /// </summary>
+    public static string Report(IReadOnlyList<string> sources, List<string> expected, List<string> actual, bool everyReply)
+    {
+        var report = new StringBuilder();
+        for (int i = 0; i < sources.Count; i++)
+        {
+            bool same = expected[i] == actual[i];
+            report.Append(same ? "   " : "!! ").AppendLine(sources[i]);
+            if (everyReply || !same)
+            {
+                report.Append("     redis: ").AppendLine(expected[i]);
+            }
+            if (!same)
+            {
+                report.Append("     node:  ").AppendLine(actual[i]);
+            }
+        }
+        return report.ToString();
+    }
+
     public static string Show(byte[] bytes)
     {
         var text = new StringBuilder(bytes.Length + 16);
@@ -418,19 +441,8 @@ public abstract class DifferentialTestBase
         Assert.True(_fixture.Redis.Available, "redis-server is not running:\n" + _fixture.Redis.Log);
         List<string> expected = DifferentialScript.Run(_fixture.Redis.Port, steps, _fixture.Password);
         List<string> actual = DifferentialScript.Run(_fixture.Node.Port, steps, _fixture.Password);
-        var report = new StringBuilder();
-        bool differs = false;
-        for (int i = 0; i < steps.Count; i++)
-        {
-            bool same = expected[i] == actual[i];
-            differs |= !same;
-            report.Append(same ? "   " : "!! ").Append("[c").Append(steps[i].Connection).Append("] ").AppendLine(steps[i].Source);
-            report.Append("     redis: ").AppendLine(expected[i]);
-            if (!same)
-            {
-                report.Append("     node:  ").AppendLine(actual[i]);
-            }
-        }
-        Assert.False(differs, "the node's replies differ from redis-server's (!! marks each difference):\n" + report);
+        string[] sources = steps.Select(s => $"[c{s.Connection}] {s.Source}").ToArray();
+        Assert.True(expected.SequenceEqual(actual),
+            "the node's replies differ from redis-server's (!! marks each difference):\n" + DifferentialScript.Report(sources, expected, actual, everyReply: true));
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using RedisClone.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -138,18 +137,7 @@ public sealed class RandomizedDifferentialTests(DifferentialFixture fixture, ITe
     private string Report(List<string> script)
     {
         (List<string> expected, List<string> actual) = RunBoth(script);
-        var report = new StringBuilder();
-        for (int i = 0; i < script.Count; i++)
-        {
-            bool same = expected[i] == actual[i];
-            report.Append(same ? "   " : "!! ").AppendLine(script[i]);
-            if (!same)
-            {
-                report.Append("     redis: ").AppendLine(expected[i]);
-                report.Append("     node:  ").AppendLine(actual[i]);
-            }
-        }
-        return report.ToString();
+        return DifferentialScript.Report(script, expected, actual, everyReply: false);
     }
 
     private void RestoreDefaults(int port)

@@ -37,7 +37,7 @@ internal static partial class ListCommands
             }
             else if (hasValue && c.ArgIs(i, "MAXLEN"u8))
             {
-                // Redis answers a count that is not a number as it answers a negative one.
+                // As with COUNT: a MAXLEN that is not a number is answered as a negative one.
                 if (!RespNumber.TryParseInt64(c.Args[++i], out maxLength) || maxLength < 0)
                 {
                     c.Reply.WriteError(RespLiterals.MaxlenCannotBeNegative);

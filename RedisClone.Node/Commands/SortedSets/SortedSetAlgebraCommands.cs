@@ -237,10 +237,14 @@ internal static class SortedSetAlgebraCommands
             return;
         }
         // Redis builds the result as a skiplist and packs it only when it is small enough, so a big result keeps its -0
-        // scores (a listpack turns them into 0) from the first element on.
+        // scores from the first element on.
         CollectionLimits limits = c.Server.Settings.Collections;
-        bool packs = result.Count <= limits.ZSetMaxListpackEntries && result.TrueForAll(e => e.Member.Length <= limits.ZSetMaxListpackValue);
-        var builder = new SortedSetBuilder(packs ? new SortedSetValue() : SortedSetValue.CreateLarge(), limits);
+        int longest = 0;
+        foreach ((byte[] member, _) in result)
+        {
+            longest = Math.Max(longest, member.Length);
+        }
+        var builder = new SortedSetBuilder(SortedSetValue.CreateFor(result.Count, longest, limits), limits);
         foreach ((byte[] member, double score) in result)
         {
             builder.Visit(member, score);

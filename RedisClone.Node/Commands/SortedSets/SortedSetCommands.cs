@@ -140,9 +140,7 @@ internal static class SortedSetCommands
                 return;
             }
             // As Redis 7.0: the new set is packed unless packing is off or the first member is already too long.
-            set = limits.ZSetMaxListpackEntries == 0 || limits.ZSetMaxListpackValue < c.Args[scoreIndex + 1].Length
-                ? SortedSetValue.CreateLarge()
-                : new SortedSetValue();
+            set = SortedSetValue.CreateFor(1, c.Args[scoreIndex + 1].Length, limits);
             c.Db.Set(key, set);
         }
         bool failed = false;
@@ -342,7 +340,7 @@ internal static class SortedSetCommands
         }
         if (count == long.MinValue)
         {
-            c.Reply.WriteError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807");
+            c.Reply.WriteError(RespLiterals.ValueOutOfInt64Range);
             return;
         }
         if (c.Args.Count > 4 || (withScores && !c.ArgIs(3, "WITHSCORES"u8)))
@@ -352,7 +350,7 @@ internal static class SortedSetCommands
         }
         if (withScores && (count < -long.MaxValue / 2 || count > long.MaxValue / 2))
         {
-            c.Reply.WriteError("ERR value is out of range");
+            c.Reply.WriteError(RespLiterals.ValueOutOfRange);
             return;
         }
         if (!c.TryGetCollection(c.Args[1], out _, out SortedSetValue? set))

@@ -224,7 +224,7 @@ internal static class SortedSetRangeCommands
             return;
         }
         CollectionLimits limits = c.Server.Settings.Collections;
-        var builder = new SortedSetBuilder(lengthKnown && count > limits.ZSetMaxListpackEntries ? SortedSetValue.CreateLarge() : new SortedSetValue(), limits);
+        var builder = new SortedSetBuilder(SortedSetValue.CreateFor(lengthKnown ? count : 0, 0, limits), limits);
         source!.Visit(first, last, reverse: !lengthKnown && reverse, ref builder);
         c.Db.Set(destination, builder.Set);
         c.Notify(KeyspaceEventFlags.ZSet, "zrangestore", destination);
